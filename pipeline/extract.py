@@ -1,0 +1,148 @@
+"""Find the contract's indicators in normalised report text, each with its evidence and offsets.
+
+For every key, the phrasings of the indicator table are tried in order (an earlier rule is a
+stronger one: 受理 beats 收到); a match is kept only when its unit fits the key, no veto fires on
+the clause (a change, another year, a target, a sub-period) and the value is plausible."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from pipeline.indicators import Indicator, load_indicators
+from pipeline.numerals import parse_figure, qualifier_around
+from pipeline.records import Value
+
+SENTENCE = re.compile(r"[^。;!?\n]+")
+EVIDENCE_BREAKS = re.compile(r"[,;。!?\n:]")
+VETO_BREAKS = re.compile(r"[,;。!?\n:、]")
+HAS_FIGURE = re.compile(r"[\d零〇一二两三四五六七八九十百千]")
+YEAR = re.compile(r"(20\d\d)年")
+EVIDENCE_MAX = 160
+
+# The part of a report that plans next year ("三、2025年度法治政府建设工作思路", "三、下阶段工作重点"):
+# its figures are targets, not results, so nothing after such a heading is read.
+PLAN_HEADING = re.compile(
+    r"(?:^|[\n 。|])(?:[一二三四五六七八九十]{1,2}、|\([一二三四五六七八九十]{1,2}\))[^\n。,;]{0,24}?"
+    r"(?:工作(?:安排|思路|计划|打算|重点|设想|举措|目标)|下一步|下阶段|努力方向|主要任务)[^\n。,;]{0,8}?(?=[\n ]|$)"
+)
+
+
+@dataclass(frozen=True)
+class Extraction:
+    values: dict[str, Value]
+    skipped: int  # matches whose figure could not be read
+
+
+def extract_indicators(text: str, year: int | None = None, level: str | None = None) -> Extraction:
+    """Every key the text states, for the report year; absent keys are simply missing."""
+    sentences = split_sentences(text, find_plan_start(text))
+    starts = [s for s, _ in sentences]
+    found: dict[str, set[int]] = {}
+    values: dict[str, Value] = {}
+    skipped = 0
+    for ind in load_indicators():
+        hits: set[int] = set()
+        for anchor in ind.anchors:
+            if anchor not in found:
+                found[anchor] = sentences_holding(text, anchor, sentences, starts)
+            hits |= found[anchor]
+        spans = [sentences[i] for i in sorted(hits)]
+        candidates: list[tuple[Value, int, int]] = []  # (value, rule rank, position)
+        for rank, rule in enumerate(ind.rules):
+            if rule.levels and level not in rule.levels:
+                continue
+            for s, e in spans:
+                for m in rule.pattern.finditer(text, s, e):
+                    try:
+                        value = read_match(text, m, ind, year)
+                    except (ValueError, KeyError, OverflowError):
+                        skipped += 1
+                        continue
+                    if value is not None:
+                        candidates.append((value, rank, m.start("fig")))
+        if candidates:
+            values[ind.key] = pick_candidate(candidates, ind.pick)
+    return Extraction(values, skipped)
+
+
+def split_sentences(text: str, stop: int) -> list[tuple[int, int]]:
+    """Spans of the sentences before `stop` that hold a digit or a numeral."""
+    return [m.span() for m in SENTENCE.finditer(text, 0, stop) if HAS_FIGURE.search(m.group())]
+
+
+def sentences_holding(text: str, anchor: str, sentences: list[tuple[int, int]], starts: list[int]) -> set[int]:
+    """Indexes of the sentences that contain `anchor` (str.find and bisect: no per-sentence scan)."""
+    out = set()
+    i = text.find(anchor)
+    while i != -1:
+        k = bisect_right(starts, i) - 1
+        if k >= 0 and i + len(anchor) <= sentences[k][1]:
+            out.add(k)
+        i = text.find(anchor, i + 1)
+    return out
+
+
+def find_plan_start(text: str) -> int:
+    """Offset where the next-year plan section starts, or the end of the text."""
+    m = PLAN_HEADING.search(text)
+    return m.start() + 1 if m else len(text)
+
+
+def read_match(text: str, m: re.Match, ind: Indicator, year: int | None) -> Value | None:
+    """A Value for one pattern match, or None when the unit, a veto or the range rules it out."""
+    fig_start, fig_end = m.span("fig")
+    unit = m.group("unit") or ""
+    number, qualifier = parse_figure(m.group("fig"))
+    if ind.kind == "rate":
+        if unit != "%" and not (unit == "" and (number == 0 or m.group("fig").startswith("百分之"))):
+            return None
+    elif unit not in ind.units:
+        return None
+    if unit:
+        fig_end = m.end("unit")
+    if ind.kind == "count":
+        if number != int(number):
+            return None
+        number = int(number)
+    lo, hi = ind.range
+    if not lo <= number <= hi:
+        return None
+    # Vetoes look at the figure's own clause: a wide match ({W}) may start clauses earlier.
+    context = text[clause_start(text, fig_start, VETO_BREAKS):fig_end]
+    if ind.veto.search(context) or mentions_other_year(context, year):
+        return None
+    if qualifier == "exact":
+        qualifier = qualifier_around(text, fig_start, fig_end) or "exact"
+    return Value(
+        key=ind.key, value=number, unit=unit or "%", qualifier=qualifier, derived=False,
+        evidence=evidence_clause(text, min(m.start(), fig_start), fig_end), start=fig_start, end=fig_end,
+    )
+
+
+def pick_candidate(candidates: list[tuple[Value, int, int]], pick: str) -> Value:
+    """The strongest rule's first figure; or, for totals, the largest figure."""
+    if pick == "max":
+        return max(candidates, key=lambda c: (c[0].value, -c[1], -c[2]))[0]
+    return min(candidates, key=lambda c: (c[1], c[2]))[0]
+
+
+def mentions_other_year(context: str, year: int | None) -> bool:
+    return year is not None and "年" in context and any(int(y) != year for y in YEAR.findall(context))
+
+
+def clause_start(text: str, pos: int, breaks: re.Pattern) -> int:
+    """Start of the clause holding `pos` (just after the previous break)."""
+    lo = max(0, pos - EVIDENCE_MAX)
+    last = None
+    for last in breaks.finditer(text, lo, pos):
+        pass
+    return last.end() if last else lo
+
+
+def evidence_clause(text: str, start: int, end: int) -> str:
+    """The clause (between commas / sentence ends) that holds text[start:end]."""
+    s = clause_start(text, start, EVIDENCE_BREAKS)
+    m = EVIDENCE_BREAKS.search(text, end, min(len(text), end + EVIDENCE_MAX))
+    return text[s:m.start() if m else min(len(text), end + EVIDENCE_MAX)].strip()

@@ -1,0 +1,51 @@
+"""Normalise report text: traditional → simplified (OpenCC) and full-width → ASCII.
+
+Offsets in the output point into the normalised text, so this runs once, before anything looks
+for figures. The script of the source is recorded from how much OpenCC had to change."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+# Full-width ASCII variants (U+FF01–U+FF5E) and the ideographic space map to plain ASCII;
+# Chinese punctuation that has no ASCII twin (。、《》“”) stays as it is.
+FULL_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, 0xA0: 0x20}
+ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff\u00ad"), None)
+TRANSLATE = FULL_WIDTH | ZERO_WIDTH
+
+# A text is traditional when OpenCC changes at least this share of its Han characters; a few
+# changes happen in simplified text too (variants such as 着/著), so the bar is well above zero.
+TRADITIONAL_SHARE = 0.04
+
+
+@cache
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+NEEDS_TRANSLATE = re.compile("[\uff01-\uff5e\u3000\u00a0\u200b-\u200d\ufeff\u00ad]")
+HAN = re.compile("[\u4e00-\u9fff]")
+
+
+def normalise_text(text: str) -> tuple[str, str]:
+    """Return (normalised text, script) where script is 'simplified' or 'traditional'."""
+    if NEEDS_TRANSLATE.search(text):  # str.translate is slow on CJK text: only when needed
+        text = text.translate(TRANSLATE)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    converted = _t2s().convert(text)
+    return converted, detect_script(text, converted)
+
+
+def detect_script(original: str, simplified: str) -> str:
+    """'traditional' when conversion to simplified changed a real share of the Han characters."""
+    if original == simplified:
+        return "simplified"
+    if len(original) != len(simplified):  # phrase conversions changed length: clearly traditional
+        return "traditional"
+    changed = sum(map(str.__ne__, original, simplified))
+    han = len(HAN.findall(original))
+    return "traditional" if han and changed / han >= TRADITIONAL_SHARE else "simplified"

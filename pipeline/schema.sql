@@ -1,0 +1,148 @@
+-- The database the dashboard reads (built by `python -m pipeline build`, never edited by hand).
+-- One file, rebuilt into a temporary file and swapped in atomically.
+
+CREATE TABLE reports (
+    report_id    VARCHAR PRIMARY KEY,   -- stable id: the file's path relative to the reports folder
+    source       VARCHAR NOT NULL,      -- the path as read
+    sha256       VARCHAR NOT NULL,
+    format       VARCHAR NOT NULL,      -- txt | html | docx | pdf
+    script       VARCHAR,               -- simplified | traditional
+    jurisdiction VARCHAR,
+    province     VARCHAR,
+    city         VARCHAR,
+    county       VARCHAR,
+    level        VARCHAR,               -- province | prefecture | county | township | department
+    year         INTEGER,
+    title        VARCHAR,
+    text         VARCHAR NOT NULL,      -- the normalised text that offsets point into
+    ingested_at  TIMESTAMP NOT NULL,
+    is_current   BOOLEAN NOT NULL DEFAULT TRUE,  -- false for an older duplicate of (jurisdiction, year)
+    duplicate_of VARCHAR,               -- report_id of the current report when this one is superseded
+    file_mtime   TIMESTAMP,             -- the file's modification time: the newer duplicate is current
+    parser_version VARCHAR NOT NULL     -- fingerprint of the extraction code; a new one re-parses the file
+);
+
+CREATE TABLE indicators (
+    report_id  VARCHAR NOT NULL,
+    key        VARCHAR NOT NULL,
+    value      DOUBLE NOT NULL,
+    unit       VARCHAR NOT NULL,
+    qualifier  VARCHAR NOT NULL,        -- exact | over | approx | under
+    derived    BOOLEAN NOT NULL,
+    evidence   VARCHAR,
+    start      INTEGER,                 -- offsets of the figure in reports.text (null when derived)
+    "end"      INTEGER,
+    origin     VARCHAR NOT NULL,        -- extracted | corrected
+    PRIMARY KEY (report_id, key)
+);
+
+CREATE TABLE indicator_defs (
+    key         VARCHAR PRIMARY KEY,
+    name        VARCHAR NOT NULL,       -- 名称 shown in the dashboard
+    group_key   VARCHAR NOT NULL,       -- reconsideration | litigation | disputes | decisions | enforcement | services
+    group_name  VARCHAR NOT NULL,       -- 行政复议 | 行政诉讼 | 矛盾纠纷化解 | 依法决策 | 行政执法 | 公共法律服务与学法
+    kind        VARCHAR NOT NULL,       -- count | rate | money
+    unit        VARCHAR NOT NULL,       -- stored unit: 件 / 次 / % / 万元 ...
+    direction   VARCHAR NOT NULL,       -- higher | lower | neutral (is a higher value better?)
+    definition  VARCHAR NOT NULL,
+    sort_order  INTEGER NOT NULL
+);
+
+CREATE TABLE mentions (
+    report_id VARCHAR NOT NULL,
+    seq       INTEGER NOT NULL,
+    value     DOUBLE NOT NULL,
+    unit      VARCHAR NOT NULL,
+    qualifier VARCHAR NOT NULL,
+    clause    VARCHAR NOT NULL,
+    start     INTEGER NOT NULL,
+    "end"     INTEGER NOT NULL,
+    PRIMARY KEY (report_id, seq)
+);
+
+-- Manual corrections, mirrored from data/corrections.csv; applied over extracted values on every build.
+CREATE TABLE corrections (
+    report_id  VARCHAR NOT NULL,
+    field      VARCHAR NOT NULL,        -- an indicator key, or a metadata field (jurisdiction, year, ...)
+    new_value  VARCHAR,                 -- empty means "remove this value"
+    reason     VARCHAR NOT NULL,
+    who        VARCHAR,
+    "at"       TIMESTAMP NOT NULL,
+    applied    BOOLEAN NOT NULL         -- false when it matched no report in this build
+);
+
+CREATE TABLE ingest_log (
+    run_id  VARCHAR NOT NULL,
+    report_id VARCHAR,                  -- null for a file that got no id
+    source  VARCHAR NOT NULL,
+    sha256  VARCHAR,
+    status  VARCHAR NOT NULL,           -- parsed | unchanged | failed | removed | duplicate
+    error   VARCHAR,                    -- plain-words reason, or the duplicate it conflicts with
+    "at"    TIMESTAMP NOT NULL  -- quoted: AT is a keyword in DuckDB 2
+);
+
+CREATE TABLE builds (
+    run_id      VARCHAR PRIMARY KEY,
+    started_at  TIMESTAMP NOT NULL,
+    finished_at TIMESTAMP NOT NULL,
+    files_seen  INTEGER NOT NULL,
+    parsed      INTEGER NOT NULL,
+    unchanged   INTEGER NOT NULL,
+    failed      INTEGER NOT NULL,
+    indicators  INTEGER NOT NULL,
+    seconds     DOUBLE NOT NULL
+);
+
+-- What the parser found, before corrections: kept so that a rebuild can re-apply (or drop) a
+-- correction on an unchanged file without parsing it again.
+CREATE TABLE extracted_meta (
+    report_id    VARCHAR PRIMARY KEY,
+    jurisdiction VARCHAR,
+    province     VARCHAR,
+    city         VARCHAR,
+    county       VARCHAR,
+    level        VARCHAR,
+    year         INTEGER,
+    title        VARCHAR
+);
+
+CREATE TABLE extracted_indicators (
+    report_id  VARCHAR NOT NULL,
+    key        VARCHAR NOT NULL,
+    value      DOUBLE NOT NULL,
+    unit       VARCHAR NOT NULL,
+    qualifier  VARCHAR NOT NULL,
+    derived    BOOLEAN NOT NULL,
+    evidence   VARCHAR,
+    start      INTEGER,
+    "end"      INTEGER
+);
+
+-- Views the dashboard reads (report_wide is generated from indicator_defs by pipeline/store.py).
+CREATE VIEW current_reports AS
+SELECT * FROM reports WHERE is_current;
+
+CREATE VIEW indicator_values AS
+SELECT r.report_id, r.jurisdiction, r.province, r.city, r.county, r.level, r.year,
+       i.key, d.name, d.group_key, d.group_name, d.kind, d.unit,
+       i.value, i.unit AS unit_as_written, i.qualifier, i.derived, i.evidence, i.start, i."end",
+       i.origin, d.sort_order
+FROM indicators i
+JOIN reports r ON r.report_id = i.report_id AND r.is_current
+JOIN indicator_defs d ON d.key = i.key;
+
+CREATE VIEW coverage AS
+SELECT r.report_id, r.jurisdiction, r.year, d.key, d.name, d.group_name,
+       i.key IS NOT NULL AS has_value
+FROM reports r
+CROSS JOIN indicator_defs d
+LEFT JOIN indicators i ON i.report_id = r.report_id AND i.key = d.key
+WHERE r.is_current;
+
+-- Superseded reports: the older of two for the same jurisdiction and year, with the one kept.
+CREATE VIEW duplicate_reports AS
+SELECT r.report_id, r.source, r.jurisdiction, r.year, r.file_mtime, r.duplicate_of,
+       c.source AS current_source, c.file_mtime AS current_file_mtime
+FROM reports r
+JOIN reports c ON c.report_id = r.duplicate_of
+WHERE NOT r.is_current;

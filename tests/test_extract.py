@@ -1,0 +1,145 @@
+"""Extraction: tests generated from the indicator table, phrasing families, negatives, offsets."""
+
+import opencc
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.extract import extract_indicators
+from pipeline.indicators import IndicatorTableError, load_indicators
+from pipeline.normalise import normalise_text
+from pipeline.patterns import FIGURE_RE
+
+S2T = opencc.OpenCC("s2t")
+INDICATORS = load_indicators()
+CASES = [(ind.key, ex.text, ex.value) for ind in INDICATORS for ex in ind.examples]
+CASE_IDS = [f"{k}-{'pos' if v is not None else 'neg'}-{i}" for i, (k, _, v) in enumerate(CASES)]
+
+
+def extract(text: str, year: int = 2024, level: str | None = None):
+    norm, _ = normalise_text(text)
+    return norm, extract_indicators(norm, year=year, level=level).values
+
+
+def test_every_indicator_is_documented_and_exemplified():
+    for ind in INDICATORS:
+        positives = [e for e in ind.examples if e.value is not None]
+        negatives = [e for e in ind.examples if e.value is None]
+        assert ind.definition and ind.name, ind.key
+        assert len(positives) >= 3, f"{ind.key} needs three phrasings that extract"
+        assert negatives, f"{ind.key} needs a phrasing that must not extract"
+
+
+@pytest.mark.parametrize("key,text,want", CASES, ids=CASE_IDS)
+def test_table_examples(key, text, want):
+    norm, values = extract(text)
+    got = values.get(key)
+    if want is None:
+        assert got is None, f"{key} should not come from: {text} (got {got})"
+    else:
+        assert got is not None, f"{key} missing from: {text}"
+        assert got.value == pytest.approx(want)
+        assert FIGURE_RE.fullmatch(norm[got.start:got.end]), norm[got.start:got.end]
+        assert norm[got.start:got.end] in got.evidence and got.evidence in norm
+
+
+@pytest.mark.parametrize("key,text,want", CASES, ids=[f"traditional-{i}" for i in CASE_IDS])
+def test_table_examples_in_traditional_script(key, text, want):
+    got = extract(S2T.convert(text))[1].get(key)
+    assert (got is None) if want is None else (got is not None and got.value == pytest.approx(want))
+
+
+# Phrasing families a government writer uses, beyond the table's own examples.
+FAMILIES = [
+    ("受理", "全年共受理行政复议案件86件。", "reconsideration_received", 86),
+    ("新收申请", "2024年新收行政复议申请325件。", "reconsideration_received", 325),
+    ("收到案件", "全年收到行政复议案件162件。", "reconsideration_received", 162),
+    ("收案", "全区行政复议收案118起。", "reconsideration_received", 118),
+    ("受理宗", "依法受理行政复议案件45宗。", "reconsideration_received", 45),
+    ("受理胜过收到", "共收到行政复议申请210件,受理186件。", "reconsideration_received", 186),
+    ("余", "受理行政复议申请1000余件。", "reconsideration_received", 1000),
+    ("全角数字", "受理行政复议案件８６件。", "reconsideration_received", 86),
+    ("审结", "审结行政复议案件69件。", "reconsideration_closed", 69),
+    ("结案", "行政复议案件结案102件。", "reconsideration_closed", 102),
+    ("一审收案", "全市一审行政诉讼收案312件。", "litigation_cases", 312),
+    ("败诉率为0", "行政机关败诉率为0。", "litigation_loss_rate", 0),
+    ("出庭百分之百", "行政机关负责人出庭应诉率达到百分之百。", "court_appearance_rate", 100),
+    ("调处", "全年调处各类矛盾纠纷3,356起。", "mediation_disputes", 3356),
+    ("万件", "全县调解矛盾纠纷1.2万件。", "mediation_disputes", 12000),
+    ("评查卷", "全年评查行政执法案卷320卷。", "case_files_reviewed", 320),
+]
+
+
+@pytest.mark.parametrize("name,text,key,want", FAMILIES, ids=[f[0] for f in FAMILIES])
+def test_phrasing_families(name, text, key, want):
+    got = extract(text)[1].get(key)
+    assert got is not None and got.value == pytest.approx(want)
+
+
+NEGATIVES = [
+    ("变化率", "行政复议案件同比下降37.5%。"),
+    ("另一年", "2023年共受理行政复议案件80件。"),
+    ("上半年", "上半年受理行政复议案件40件。"),
+    ("目标", "力争行政机关负责人出庭应诉率达到100%。"),
+    ("百分点", "败诉率同比下降2.5个百分点。"),
+    ("下一年计划", "一、工作成效\n全年开展工作。\n三、2025年工作安排\n受理行政复议案件100件的目标。"),
+    ("部分领域", "参与商会矛盾纠纷调解24件。"),
+    ("无数字", "充分发挥行政复议化解行政争议主渠道作用。"),
+]
+
+
+@pytest.mark.parametrize("name,text", NEGATIVES, ids=[n[0] for n in NEGATIVES])
+def test_what_must_not_extract(name, text):
+    assert extract(text)[1] == {}
+
+
+def test_qualifiers_are_kept():
+    values = extract("全市各类调解组织调解矛盾纠纷2万余件。共受理行政复议案件约86件。")[1]
+    assert values["mediation_disputes"].qualifier == "over"
+    assert values["reconsideration_received"].qualifier == "approx"
+
+
+def test_mediation_takes_the_largest_total():
+    text = "对法院下派的案件进行诉前调解,已化解56件,成功化解各类矛盾纠纷708起。共提供法律咨询670余次,化解矛盾120余件。"
+    assert extract(text)[1]["mediation_disputes"].value == 708
+
+
+def test_township_rule_only_for_townships():
+    text = "制定班子学法课程清单,组织召开专题法治学习会6次。"
+    assert extract(text, level="township")[1]["exec_meeting_law_study"].value == 6
+    assert "exec_meeting_law_study" not in extract(text, level="county")[1]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("受理行政复议案件办结纠错率调解矛盾纠纷败诉出庭应诉0123456789.,。%余万件起次年同比下降至")),
+               max_size=200))
+def test_never_raises_and_offsets_hold(text):
+    norm, _ = normalise_text(text)
+    for v in extract_indicators(norm, year=2024).values.values():
+        assert FIGURE_RE.fullmatch(norm[v.start:v.end])
+        assert 0 <= v.start < v.end <= len(norm)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_never_raises_on_any_unicode(text):
+    norm, script = normalise_text(text)
+    assert script in ("simplified", "traditional")
+    for v in extract_indicators(norm).values.values():
+        assert FIGURE_RE.fullmatch(norm[v.start:v.end])
+
+
+def test_a_malformed_table_stops_with_the_row_named(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[group]]\nkey="g"\nname="组"\n[[indicator]]\nkey="x"\nname="甲"\ngroup="g"\nkind="count"\n'
+                   'direction="up"\ndefinition="d"\nrange=[0,1]\nanchors=["甲"]\npatterns=["{N}"]\n', encoding="utf-8")
+    with pytest.raises(IndicatorTableError, match="indicator 'x'.*direction"):
+        load_indicators(bad)
+
+
+def test_a_pattern_without_a_figure_is_refused(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[group]]\nkey="g"\nname="组"\n[[indicator]]\nkey="y"\nname="乙"\ngroup="g"\nkind="count"\n'
+                   'direction="higher"\ndefinition="d"\nrange=[0,1]\nanchors=["乙"]\npatterns=["受理"]\n', encoding="utf-8")
+    with pytest.raises(IndicatorTableError, match="indicator 'y'.*bad pattern"):
+        load_indicators(bad)
