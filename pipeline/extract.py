@@ -15,8 +15,9 @@ from pipeline.numerals import parse_figure, qualifier_around
 from pipeline.records import Value
 
 SENTENCE = re.compile(r"[^。;!?\n]+")
-EVIDENCE_BREAKS = re.compile(r"[,;。!?\n:]")
-VETO_BREAKS = re.compile(r"[,;。!?\n:、]")
+EVIDENCE_BREAKS = frozenset(",;。!?\n:")  # an evidence clause runs between these
+VETO_BREAKS = EVIDENCE_BREAKS | {"、"}  # vetoes look at the list item: 同比减少37.5%、败诉率下降至5.41%
+EVIDENCE_END = re.compile(r"[,;。!?\n:]")
 HAS_FIGURE = re.compile(r"[\d零〇一二两三四五六七八九十百千]")
 YEAR = re.compile(r"(20\d\d)年")
 EVIDENCE_MAX = 160
@@ -132,17 +133,17 @@ def mentions_other_year(context: str, year: int | None) -> bool:
     return year is not None and "年" in context and any(int(y) != year for y in YEAR.findall(context))
 
 
-def clause_start(text: str, pos: int, breaks: re.Pattern) -> int:
+def clause_start(text: str, pos: int, breaks: frozenset[str]) -> int:
     """Start of the clause holding `pos` (just after the previous break)."""
     lo = max(0, pos - EVIDENCE_MAX)
-    last = None
-    for last in breaks.finditer(text, lo, pos):
-        pass
-    return last.end() if last else lo
+    for i in range(pos - 1, lo - 1, -1):
+        if text[i] in breaks:
+            return i + 1
+    return lo
 
 
 def evidence_clause(text: str, start: int, end: int) -> str:
     """The clause (between commas / sentence ends) that holds text[start:end]."""
     s = clause_start(text, start, EVIDENCE_BREAKS)
-    m = EVIDENCE_BREAKS.search(text, end, min(len(text), end + EVIDENCE_MAX))
+    m = EVIDENCE_END.search(text, end, min(len(text), end + EVIDENCE_MAX))
     return text[s:m.start() if m else min(len(text), end + EVIDENCE_MAX)].strip()

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import re
 
-DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
-BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
-CN_NUMERAL_CHARS = "".join(DIGITS) + "".join(SMALL_UNITS) + "".join(BIG_UNITS)
+# The characters Chinese numerals are written with; cn2an reads them (二十, 两千, 一万二千, 二〇二四).
+CN_NUMERAL_CHARS = "零〇一二两三四五六七八九十百千万亿"
+DECIMAL_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0}
 
 # Multipliers written after Arabic digits: 2万, 1.2万, 4.29亿.
 MULTIPLIERS = {"万": 10_000, "亿": 100_000_000, "千": 1000}
@@ -19,7 +18,7 @@ MULTIPLIERS = {"万": 10_000, "亿": 100_000_000, "千": 1000}
 # Words around a figure that qualify it (spec: qualifier). Suffixes sit between the number and
 # the unit (2万余件) or after the unit (100件以上); prefixes sit right before the number.
 SUFFIX_QUALIFIERS = {"余": "over", "多": "over"}
-AFTER_UNIT_QUALIFIERS = {"以上": "over", "左右": "approx", "余": "over", "多": "over"}
+AFTER_UNIT_QUALIFIERS = {"以上": "over", "左右": "approx", "余": "over", "多": "over", "以内": "under", "以下": "under"}
 PREFIX_QUALIFIERS = {
     "超过": "over", "逾": "over", "大约": "approx", "约": "approx",
     "将近": "under", "近": "under", "不足": "under", "不到": "under",
@@ -33,24 +32,17 @@ MONEY_UNITS = {"亿元": 10_000.0, "万元": 1.0, "元": 0.0001}
 
 
 def cn_to_int(s: str) -> int:
-    """Chinese numerals to an integer: 二十 → 20, 两千 → 2000, 一万二千 → 12000, 三〇五 → 305."""
-    if not s:
-        raise ValueError("empty numeral")
-    if all(c in DIGITS for c in s):  # digit by digit: 二〇二四, 三〇五
-        return int("".join(str(DIGITS[c]) for c in s)) if len(s) > 1 else DIGITS[s]
-    total = section = digit = 0
-    for c in s:
-        if c in DIGITS:
-            digit = DIGITS[c]
-        elif c in SMALL_UNITS:
-            section += (digit or 1) * SMALL_UNITS[c]
-            digit = 0
-        elif c in BIG_UNITS:
-            total = (total + section + digit) * BIG_UNITS[c] if c == "亿" else total + (section + digit) * BIG_UNITS[c]
-            section = digit = 0
-        else:
-            raise ValueError(f"not a Chinese numeral: {c!r}")
-    return total + section + digit
+    """Chinese numerals to an integer with cn2an: 二十 → 20, 两千 → 2000, 二〇二四 → 2024, 百 → 100."""
+    import cn2an  # imported on first use: most reports write figures in Arabic digits
+
+    if not s or any(c not in CN_NUMERAL_CHARS for c in s):
+        raise ValueError(f"not a Chinese numeral: {s!r}")
+    if s[0] in "百千":  # 百余件, 千余人: the leading 一 is implied
+        s = "一" + s
+    try:
+        return int(cn2an.cn2an(s, "normal"))
+    except Exception as e:  # cn2an signals malformed numerals (十十十) in several ways
+        raise ValueError(f"not a well-formed Chinese numeral: {s!r}") from e
 
 
 ARABIC = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)([万亿千]?)")
@@ -70,7 +62,9 @@ def parse_number(s: str) -> float | int:
         return int(num) if num.is_integer() else round(num, 10)
     if "点" in s:  # 九十五点五
         whole, _, frac = s.partition("点")
-        digits = "".join(str(DIGITS[c]) for c in frac)
+        if not frac or any(c not in DECIMAL_DIGITS for c in frac):
+            raise ValueError(f"not a Chinese decimal: {s!r}")
+        digits = "".join(str(DECIMAL_DIGITS[c]) for c in frac)  # after 点 digits are read one by one
         return float(f"{cn_to_int(whole) if whole else 0}.{digits}")
     return cn_to_int(s)
 

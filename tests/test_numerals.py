@@ -16,7 +16,7 @@ def test_cn_to_int(text, value):
 
 @pytest.mark.parametrize("text,value", [
     ("86", 86), ("1,234", 1234), ("56.95", 56.95), ("2万", 20000), ("1.2万", 12000), ("4.29亿", 429_000_000),
-    ("百分之百", 100), ("百分之九十五", 95), ("百分之95.5", 95.5), ("九十五点五", 95.5), ("0", 0),
+    ("百分之百", 100), ("百分之九十五", 95), ("百分之95.5", 95.5), ("九十五点五", 95.5), ("九十五点零五", 95.05), ("0", 0),
 ], ids=lambda x: str(x))
 def test_parse_number(text, value):
     assert parse_number(text) == pytest.approx(value)
@@ -59,3 +59,9 @@ def test_words_are_not_figures(text):
 def test_bad_numeral_raises():
     with pytest.raises(ValueError):
         cn_to_int("甲")
+
+
+@pytest.mark.parametrize("text", ["十十十", "万万", "点五五点"])
+def test_malformed_numerals_raise_value_error(text):
+    with pytest.raises(ValueError):
+        parse_number(text)
