@@ -57,7 +57,7 @@ def extract_indicators(text: str, year: int | None = None, level: str | None = N
             for s, e in spans:
                 for m in rule.pattern.finditer(text, s, e):
                     try:
-                        value = read_match(text, m, ind, year)
+                        value = read_match(text, m, ind, year, level, s)
                     except (ValueError, KeyError, OverflowError):
                         skipped += 1
                         continue
@@ -91,7 +91,8 @@ def find_plan_start(text: str) -> int:
     return m.start() + 1 if m else len(text)
 
 
-def read_match(text: str, m: re.Match, ind: Indicator, year: int | None) -> Value | None:
+def read_match(text: str, m: re.Match, ind: Indicator, year: int | None, level: str | None = None,
+               sentence_start: int = 0) -> Value | None:
     """A Value for one pattern match, or None when the unit, a veto or the range rules it out."""
     fig_start, fig_end = m.span("fig")
     unit = m.group("unit") or ""
@@ -113,6 +114,8 @@ def read_match(text: str, m: re.Match, ind: Indicator, year: int | None) -> Valu
     # Vetoes look at the figure's own clause: a wide match ({W}) may start clauses earlier.
     context = text[clause_start(text, fig_start, VETO_BREAKS):fig_end]
     if ind.veto.search(context) or mentions_other_year(context, year):
+        return None
+    if level != "township" and ind.subpart_veto and ind.subpart_veto.search(text, sentence_start, fig_start):
         return None
     if qualifier == "exact":
         qualifier = qualifier_around(text, fig_start, fig_end) or "exact"

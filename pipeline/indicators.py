@@ -64,6 +64,7 @@ class Indicator:
     rules: tuple[Rule, ...] = field(default=(), repr=False)
     vetoes: tuple[re.Pattern, ...] = field(default=(), repr=False)
     veto: re.Pattern | None = field(default=None, repr=False)  # all vetoes in one pattern, for speed
+    subpart_veto: re.Pattern | None = field(default=None, repr=False)  # tried on the sentence so far
     examples: tuple[Example, ...] = field(default=(), repr=False)
     order: int = 0
 
@@ -81,6 +82,11 @@ def load_indicators(path: Path = TABLE) -> tuple[Indicator, ...]:
         raise IndicatorTableError(f"{path.name}: cannot be read: {e}") from e
     groups = {g["key"]: g["name"] for g in raw.get("group", [])}
     default_vetoes = raw.get("defaults", {}).get("vetoes", [])
+    try:
+        subpart = "|".join(f"(?:{v})" for v in raw.get("defaults", {}).get("subpart_vetoes", []))
+        subpart_veto = re.compile(subpart) if subpart else None
+    except re.error as e:
+        raise IndicatorTableError(f"{path.name}: defaults.subpart_vetoes: bad pattern: {e}") from e
     seen: set[str] = set()
     out = []
     for n, row in enumerate(raw.get("indicator", []), 1):
@@ -123,7 +129,7 @@ def load_indicators(path: Path = TABLE) -> tuple[Indicator, ...]:
             key=key, name=row["name"], group_key=row["group"], group_name=groups[row["group"]],
             kind=row["kind"], unit=row.get("unit", DISPLAY_UNIT[row["kind"]]), direction=row["direction"],
             definition=row["definition"], range=(lo, hi), pick=pick, units=units,
-            anchors=tuple(row["anchors"]), rules=rules, vetoes=vetoes, veto=veto, examples=examples, order=n,
+            anchors=tuple(row["anchors"]), rules=rules, vetoes=vetoes, veto=veto, subpart_veto=subpart_veto, examples=examples, order=n,
         ))
     return tuple(out)
 

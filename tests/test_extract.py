@@ -143,3 +143,33 @@ def test_a_pattern_without_a_figure_is_refused(tmp_path):
                    'direction="higher"\ndefinition="d"\nrange=[0,1]\nanchors=["乙"]\npatterns=["受理"]\n', encoding="utf-8")
     with pytest.raises(IndicatorTableError, match="indicator 'y'.*bad pattern"):
         load_indicators(bad)
+
+
+@pytest.mark.parametrize("text", [
+    "前文。各乡镇(街道)共审查合同120份,其中规范性文件3件。",
+    "各镇(街道)累计审查重大行政决策、各类合同(协议)等涉法事务158件,重大行政决策12件。",
+], ids=["townships-subject", "towns-with-list"])
+def test_a_sub_part_by_townships_is_not_the_county_total(text):
+    assert extract(text, level="county")[1] == {}
+    assert extract(text, level="township")[1]  # in a township's own report it is its figure
+
+
+def test_a_township_word_elsewhere_in_the_sentence_does_not_veto():
+    text = "强化社会治理中心与乡镇(街道)双向协办机制,各级调解组织调处矛盾纠纷4668件。"
+    assert extract(text, level="county")[1]["mediation_disputes"].value == 4668
+
+
+def test_derived_correction_rate():
+    from pipeline.derive import derive_indicators
+
+    values = derive_indicators(extract("共受理行政复议案件86件,审结69件,纠错4件。")[1])
+    rate = values["reconsideration_correction_rate"]
+    assert rate.derived and rate.value == 5.8 and rate.start is None and "÷" in rate.evidence
+
+
+def test_a_stated_rate_beats_the_derived_one():
+    from pipeline.derive import derive_indicators
+
+    values = derive_indicators(extract("审结行政复议案件69件,纠错4件,行政复议纠错率5.5%。")[1])
+    assert values["reconsideration_correction_rate"].value == 5.5
+    assert not values["reconsideration_correction_rate"].derived
