@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pipeline.extract import evidence_clause
 from pipeline.numerals import MONEY_UNITS, parse_figure, qualifier_around
-from pipeline.patterns import FIGURE_RE
+from pipeline.patterns import iter_figures
 from pipeline.records import Mention
 
 ASCII_DIGITS = frozenset("0123456789")
@@ -14,7 +14,7 @@ def find_mentions(text: str) -> list[Mention]:
     """All numbers as written. Chinese numerals count only with a unit and at least two characters
     (二十余次 is a figure; 二十大, 三项制度 and 五个一 are names)."""
     out = []
-    for m in FIGURE_RE.finditer(text):
+    for m in iter_figures(text):
         fig, unit = m.group("fig"), m.group("unit") or ""
         if not ASCII_DIGITS.intersection(fig) and (not unit or len(fig) < 2):
             continue
