@@ -125,7 +125,8 @@ def build_database(paths: Sequence[Path], db_path: Path, *, corrections: Path | 
     try:
         defs = load_indicators()
         fixes = read_corrections(Path(corrections) if corrections else config.corrections_csv())
-    except (CorrectionsError, IndicatorTableError) as e:
+        config.max_file_bytes()  # a bad limit would fail every file and swap in an empty database
+    except (CorrectionsError, IndicatorTableError, config.ConfigError) as e:
         raise BuildError(f"{e}；{KEPT}") from e
     db_path.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -168,7 +169,7 @@ def _build_into(tmp: Path, db_path: Path, paths: Sequence[Path], defs, fixes: li
         store.write_indicator_defs(con, defs)
         summary.unmatched_corrections = store.apply_corrections(con, fixes, defs)
         summary.duplicates = store.mark_duplicates(con)
-        sources = {f.report_id: str(f.path) for f in files}
+        sources = {f.report_id: f.source for f in files}
         log += [(summary.run_id, old, sources[old], None, "duplicate",
                  f"与 {cur} 同为{j} {y} 年报告，以较新的 {cur} 为准", now)
                 for old, cur, j, y in summary.duplicates]
@@ -201,18 +202,18 @@ def _store_reports(con: duckdb.DuckDBPyConnection, files: list[FoundFile],
     parsed. Returns this run's ingest_log rows for them (and for removed reports)."""
     run, version = summary.run_id, parser_version(with_mentions)
     reuse, to_parse = _plan(files, previous, version, full)
-    store.copy_previous(con, [(f.report_id, old, str(f.path), f.mtime) for f, old in reuse])
+    store.copy_previous(con, [(f.report_id, old, f.source, f.mtime) for f, old in reuse])
     summary.unchanged = len(reuse)
-    log = [(run, f.report_id, str(f.path), f.sha256, "unchanged", None, now) for f, _ in reuse]
+    log = [(run, f.report_id, f.source, f.sha256, "unchanged", None, now) for f, _ in reuse]
     batch = store.Batch()
     for f, result in _parse_all(to_parse, workers, progress, with_mentions, summary):
         if result.ok:
-            batch.add(f.report_id, str(f.path), result, f.mtime, now, version)
+            batch.add(f.report_id, f.source, result, f.mtime, now, version)
             summary.parsed += 1  # the sha256 stored is the parser's, of the bytes it read
-            log.append((run, f.report_id, str(f.path), result.file[0], "parsed", None, now))
+            log.append((run, f.report_id, f.source, result.file[0], "parsed", None, now))
         else:
-            summary.failed.append((str(f.path), result.error or "无法解析"))
-            log.append((run, f.report_id, str(f.path), f.sha256, "failed", result.error, now))
+            summary.failed.append((f.source, result.error or "无法解析"))
+            log.append((run, f.report_id, f.source, f.sha256, "failed", result.error, now))
         if batch.size >= BATCH:
             batch.write(con)
     batch.write(con)
@@ -228,7 +229,7 @@ def _hash_all(files: list[FoundFile], progress: bool) -> tuple[list[FoundFile], 
     for f in files:
         h = hash_file(f)
         if isinstance(h, str):
-            bad.append((str(f.path), h))
+            bad.append((f.source, h))
         else:
             ok.append(h)
         bar.update()
@@ -283,12 +284,27 @@ def _map(paths: list[Path], workers: int, with_mentions: bool) -> Iterator[store
     if workers <= 1:
         yield from (parse_one(p, with_mentions) for p in paths)
         return
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=watch_parent, initargs=(os.getpid(),))
     try:
         chunk = max(1, min(32, len(paths) // (workers * 8)))
         yield from pool.map(parse_one, paths, [with_mentions] * len(paths), chunksize=chunk)
     finally:  # a build that stops early does not wait for the files still queued
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def watch_parent(parent: int, every: float = 0.5) -> None:
+    """Pool worker start-up: exit when the build that started this worker is gone. A worker holds
+    both ends of the pool's queues, so a build killed with SIGKILL would otherwise leave it waiting
+    for work forever."""
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
 
 
 def parse_one(path: Path, with_mentions: bool = True) -> store.Parsed:

@@ -8,6 +8,7 @@ import hashlib
 import importlib.metadata
 import os
 import shutil
+import stat
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -36,6 +37,31 @@ class FoundFile:
     mtime: datetime
     sha256: str = ""
 
+    @property
+    def source(self) -> str:
+        """The path as text the database can store (see path_text)."""
+        return path_text(str(self.path))
+
+
+def path_text(s: str) -> str:
+    """A file name as valid Unicode. A name that is not UTF-8 (GBK bytes from a zip made on Chinese
+    Windows) reaches Python with surrogates, which no database column accepts: such a path part is
+    read as GB18030 instead, so it shows as the Chinese it was."""
+    try:
+        s.encode("utf-8")
+        return s
+    except UnicodeEncodeError:
+        return "/".join(part if _utf8(part) else os.fsencode(part).decode("gb18030", "replace")
+                        for part in s.split("/"))
+
+
+def _utf8(s: str) -> bool:
+    try:
+        s.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
+
 
 def find_report_files(paths: Sequence[Path]) -> tuple[list[FoundFile], list[tuple[str, str]]]:
     """Files under the given folders (recursively) and the files given directly.
@@ -47,37 +73,56 @@ def find_report_files(paths: Sequence[Path]) -> tuple[list[FoundFile], list[tupl
     refused: list[tuple[str, str]] = []
     for root in paths:
         root = Path(root)
-        candidates = _walk(root, "") if root.is_dir() else iter([(root, root.name)])
+        candidates = _walk(root, "", refused, set()) if root.is_dir() else iter([(root, root.name)])
         for path, report_id in candidates:
+            report_id, source = path_text(report_id), path_text(str(path))
             try:
                 st = path.stat()
             except OSError as e:
-                refused.append((str(path), f"无法读取文件：{e.strerror or e}"))
+                refused.append((source, f"无法读取文件：{e.strerror or e}"))
                 continue
             if (st.st_dev, st.st_ino) in seen:
                 continue
             seen.add((st.st_dev, st.st_ino))
-            if path.suffix.lower() not in SUFFIXES:
-                refused.append((str(path), f"不支持的文件类型 {path.suffix or '（无扩展名）'}，"
-                                           "只能导入 txt、html、docx、pdf"))
+            if not stat.S_ISREG(st.st_mode):  # a FIFO or device would block or never end when hashed
+                refused.append((source, "不是普通文件，无法导入"))
+            elif path.suffix.lower() not in SUFFIXES:
+                refused.append((source, f"不支持的文件类型 {path.suffix or '（无扩展名）'}，"
+                                        "只能导入 txt、html、docx、pdf"))
             elif report_id in found:
-                refused.append((str(path), f"报告编号 {report_id} 与 {found[report_id].path} 重复"
-                                           "（不同文件夹里的同名文件），已跳过"))
+                refused.append((source, f"报告编号 {report_id} 与 {found[report_id].source} 重复"
+                                        "（不同文件夹里的同名文件），已跳过"))
             else:
                 found[report_id] = FoundFile(report_id, path, datetime.fromtimestamp(st.st_mtime))
     return list(found.values()), refused
 
 
-def _walk(folder: Path, prefix: str) -> Iterator[tuple[Path, str]]:
-    """(path, report_id) of every file under folder, sorted, skipping hidden and temporary files."""
-    with os.scandir(folder) as it:
-        entries = sorted(it, key=lambda e: e.name)
+def _walk(folder: Path, prefix: str, refused: list[tuple[str, str]],
+          walked: set[tuple[int, int]]) -> Iterator[tuple[Path, str]]:
+    """(path, report_id) of every file under folder, sorted, skipping hidden and temporary files.
+    A folder reached again through a symlink (a loop) is walked once; one that cannot be listed is
+    refused with its reason instead of stopping the build."""
+    try:
+        st = folder.stat()
+        if (st.st_dev, st.st_ino) in walked:
+            return
+        walked.add((st.st_dev, st.st_ino))
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError as e:
+        refused.append((path_text(str(folder)), f"无法读取文件夹：{e.strerror or e}"))
+        return
     for e in entries:
         if _hidden(e.name):
             continue
-        if e.is_dir():
-            yield from _walk(Path(e.path), f"{prefix}{e.name}/")
-        elif e.is_file():
+        try:
+            is_dir, is_file = e.is_dir(), e.is_file()
+        except OSError as err:  # e.g. a symlink that points at itself
+            refused.append((path_text(e.path), f"无法读取：{err.strerror or err}"))
+            continue
+        if is_dir:
+            yield from _walk(Path(e.path), f"{prefix}{e.name}/", refused, walked)
+        elif is_file:
             yield Path(e.path), prefix + e.name
 
 

@@ -20,6 +20,19 @@ def corrections_csv() -> Path:
     return Path(os.environ.get("FAZHI_CORRECTIONS", ROOT / "data" / "corrections.csv"))
 
 
+class ConfigError(ValueError):
+    """An environment variable holds a value that cannot be used; the message (Chinese) names it."""
+
+
 def max_file_bytes() -> int:
-    """Files larger than this are refused before they are read (default 50 MB)."""
-    return int(os.environ.get("FAZHI_MAX_FILE_MB", "50")) * 1024 * 1024
+    """Files larger than this are refused before they are read (default 50 MB; FAZHI_MAX_FILE_MB may
+    be fractional). A bad value stops with its name: read as 0 it would fail every file, and a build
+    would then swap in a database without any report."""
+    raw = os.environ.get("FAZHI_MAX_FILE_MB", "50")
+    try:
+        mb = float(raw)
+    except ValueError:
+        mb = float("nan")
+    if not 0 < mb < float("inf"):
+        raise ConfigError(f"环境变量 FAZHI_MAX_FILE_MB 须为大于 0 的数字（单位 MB），而不是 {raw!r}")
+    return max(1, int(mb * 1024 * 1024))

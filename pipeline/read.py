@@ -44,6 +44,9 @@ COMMON_REGION: dict[str, tuple[str, int, int, int, int] | None] = {
     "utf-8": None,  # UTF-8 with a few broken bytes, e.g. a file cut mid-character
 }
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
+# pypdf decodes ToUnicode maps with "surrogatepass": a broken PDF can yield lone surrogates, which
+# no UTF-8 writer (OpenCC, the database, stdout) accepts.
+SURROGATE = re.compile("[\ud800-\udfff]")
 
 MSG_BINARY = "文件不是可识别的文本（可能是二进制文件）"
 MSG_EMPTY = "文件是空的"
@@ -69,7 +72,8 @@ def read_document(path: str | Path, max_bytes: int = 50 * 1024 * 1024) -> Docume
         raise ReadError("网页结构过于复杂，无法提取正文" if fmt == "html" else "文件结构过于复杂，无法读取") from None
     except Exception as e:  # a bad file must never crash the batch
         raise ReadError(f"无法读取该文件：{type(e).__name__} {str(e)[:80]}".strip()) from e
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = SURROGATE.sub("\ufffd", text.replace("\r\n", "\n").replace("\r", "\n"))
+    title = SURROGATE.sub("\ufffd", title) if title else title
     if not text.strip():
         raise ReadError(MSG_EMPTY)
     return Document(source=str(path), format=fmt, encoding=encoding, text=text,
@@ -87,8 +91,10 @@ def read_bytes(path: Path, max_bytes: int) -> bytes:
             raise ReadError("无法读取该文件：不是普通文件")
         if st.st_size > max_bytes:
             raise too_big
-        with open(path, "rb") as f:
-            data = f.read(max_bytes + 1)  # the file may have grown since stat
+        with open(path, "rb") as f:  # read(n) allocates n bytes: ask for the size, not the limit
+            data = f.read(min(st.st_size, max_bytes) + 1)
+            while len(data) <= max_bytes and (more := f.read(min(1 << 20, max_bytes + 1 - len(data)))):
+                data += more  # the file grew since stat
     except FileNotFoundError:
         raise ReadError("找不到文件") from None
     except PermissionError:
@@ -255,20 +261,14 @@ def read_docx(data: bytes, max_bytes: int) -> tuple[str, str | None]:
     """Paragraphs and table cells of a Word file in document order, one per line, and its title."""
     import zipfile
 
-    try:
-        unpacked = sum(info.file_size for info in zipfile.ZipFile(BytesIO(data)).infolist())
-    except zipfile.BadZipFile:
-        raise ReadError("Word 文件已损坏，无法读取") from None
-    if unpacked > max_bytes:  # a zip bomb is refused before anything is extracted
-        raise ReadError(f"文件解压后过大（超过 {max_bytes / 2**20:g} MB 上限）")
     import docx
     from docx.table import Table
     from lxml.etree import XMLSyntaxError
 
     try:
-        doc = docx.Document(BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, XMLSyntaxError, ValueError):
-        raise ReadError("Word 文件已损坏，无法读取") from None
+        doc = docx.Document(BytesIO(unpack_zip(data, max_bytes)))
+    except (zipfile.BadZipFile, KeyError, XMLSyntaxError, ValueError, AttributeError, TypeError):
+        raise ReadError("Word 文件已损坏，无法读取") from None  # AttributeError: a package without its parts
     lines: list[str] = []
     for block in doc.iter_inner_content():
         if isinstance(block, Table):
@@ -282,6 +282,31 @@ def read_docx(data: bytes, max_bytes: int) -> tuple[str, str | None]:
             lines.append(block.text)
     text = "\n".join(line.strip() for line in lines if line.strip())
     return text, (doc.core_properties.title or "").strip() or None
+
+
+def unpack_zip(data: bytes, max_bytes: int) -> bytes:
+    """The archive re-packed uncompressed, each member inflated a chunk at a time: a zip bomb is
+    refused before anything is extracted, even one whose headers understate its sizes (zipfile's
+    read() inflates such a member whole before cutting it to the stated size; chunked reads stop
+    there, and the cut member fails its CRC or its XML)."""
+    import zipfile
+    import zlib
+
+    broken = ReadError("Word 文件已损坏，无法读取")
+    try:
+        src = zipfile.ZipFile(BytesIO(data))
+        infos = [i for i in src.infolist() if not i.is_dir()]
+        if sum(i.file_size for i in infos) > max_bytes:
+            raise ReadError(f"文件解压后过大（超过 {max_bytes / 2**20:g} MB 上限）")
+        out = BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as dst:
+            for info in infos:
+                with src.open(info) as f, dst.open(info.filename, "w", force_zip64=info.file_size > 2**30) as g:
+                    while chunk := f.read(1 << 20):
+                        g.write(chunk)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):
+        raise broken from None  # RuntimeError: a member encrypted with a password
+    return out.getvalue()
 
 
 def read_pdf(data: bytes) -> str:
