@@ -1,0 +1,146 @@
+"""The 导入报告 page's steps as plain functions: check an upload, stage it, preview what the pipeline
+read, and add the files to the reports folder before the same atomic build the CLI runs."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+
+from dashboard.fmt import LEVEL_NAMES, QUALIFIER_NAMES, format_value
+from pipeline.records import ReportResult
+
+FORMATS = ("txt", "html", "htm", "docx", "pdf")
+META_FIELDS = {
+    "jurisdiction": "地区名称",
+    "province": "省份",
+    "city": "城市",
+    "county": "所属县级",
+    "level": "层级",
+    "year": "年度",
+}
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+def check_upload(name: str, size: int, limit: int) -> str | None:
+    """A Chinese reason to refuse the file (too large, empty, unknown type), or None when it may be read."""
+    ext = Path(name).suffix.lower().lstrip(".")
+    if ext not in FORMATS:
+        return f"{name}：不支持的文件类型 .{ext or '（无扩展名）'}，请上传 txt、html、docx 或 pdf。"
+    if size > limit:
+        return f"{name}：文件 {size / 1024 / 1024:.1f} MB，超过 {limit / 1024 / 1024:.0f} MB 的上限，未读取。"
+    if size == 0:
+        return f"{name}：文件是空的。"
+    return None
+
+
+def safe_filename(name: str) -> str:
+    """The upload's base name with path parts and characters unsafe in file names removed."""
+    base = _UNSAFE.sub("_", Path(name.replace("\\", "/")).name).strip(" .") or "report.txt"
+    return base[:120]
+
+
+def target_name(name: str, data: bytes, reports_dir: Path) -> str:
+    """The name the file gets in the reports folder: its own, or name_2, name_3… when a different
+    file already has it (the same bytes keep the name, so re-uploading changes nothing)."""
+    base = safe_filename(name)
+    stem, suffix = Path(base).stem, Path(base).suffix
+    candidate, n = base, 1
+    while (reports_dir / candidate).exists():
+        if hashlib.sha256((reports_dir / candidate).read_bytes()).digest() == hashlib.sha256(data).digest():
+            return candidate
+        n += 1
+        candidate = f"{stem}_{n}{suffix}"
+    return candidate
+
+
+def stage_upload(name: str, data: bytes, folder: Path) -> Path:
+    """Write the upload into a private staging folder under its final name."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_bytes(data)
+    return path
+
+
+def preview_tables(result: ReportResult) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What the pipeline read: metadata (字段, 识别结果) and values (指标, 数值, 限定, 依据原文)."""
+    from pipeline.indicators import indicator_map
+
+    m = result.meta
+    shown = {
+        "jurisdiction": m.jurisdiction,
+        "province": m.province,
+        "city": m.city,
+        "county": m.county,
+        "level": LEVEL_NAMES.get(m.level or "", m.level),
+        "year": m.year,
+    }
+    meta = pd.DataFrame(
+        {
+            "字段": list(META_FIELDS.values()),
+            "识别结果": ["未识别" if shown[k] is None else str(shown[k]) for k in META_FIELDS],
+        }
+    )
+    defs = indicator_map()
+    rows = []
+    for key, v in result.indicators.items():
+        d = defs.get(key)
+        kind = d.kind if d else "count"
+        rows.append(
+            {
+                "指标": d.name if d else key,
+                "数值": format_value(v.value, v.qualifier, kind),
+                "原文单位": v.unit,
+                "限定": QUALIFIER_NAMES.get(v.qualifier, v.qualifier),
+                "推算": "是" if v.derived else "",
+                "依据原文": v.evidence,
+                "指标代码": key,
+            }
+        )
+    return meta, pd.DataFrame(
+        rows, columns=["指标", "数值", "原文单位", "限定", "推算", "依据原文", "指标代码"]
+    )
+
+
+def add_to_reports(staged: list[Path], reports_dir: Path) -> list[Path]:
+    """Copy staged files into the reports folder (names already chosen by target_name)."""
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    out = []
+    for path in staged:
+        dest = reports_dir / path.name
+        shutil.copyfile(path, dest)
+        out.append(dest)
+    return out
+
+
+def read_upload(name: str, data: bytes, folder: Path, seen: dict) -> tuple[Path, ReportResult]:
+    """Stage and parse an upload once per session (`seen` is the session's cache, keyed by name+hash)."""
+    key = (name, hashlib.sha256(data).hexdigest())
+    if key not in seen:
+        from pipeline.process import process_file
+
+        path = stage_upload(name, data, folder)
+        seen[key] = (path, process_file(path, with_mentions=False))
+    return seen[key]
+
+
+def correction_fields(values: pd.DataFrame) -> dict[str, str]:
+    """Field → Chinese label for the correction form: metadata, the values read, then every other key."""
+    from pipeline.indicators import load_indicators
+
+    fields = {**META_FIELDS, **dict(zip(values["指标代码"], values["指标"], strict=True))}
+    fields.update({i.key: i.name for i in load_indicators() if i.key not in fields})
+    return fields
+
+
+def add_and_build(staged: list[Path], reports_dir: Path, db_path: Path, corrections: Path):
+    """Copy the staged files into the reports folder and run the same atomic build as the CLI.
+
+    Raises pipeline.build.BuildError (Chinese message) when the build fails; the old database stays."""
+    from pipeline.build import build_database
+
+    add_to_reports(staged, reports_dir)
+    return build_database([reports_dir], db_path, corrections=corrections)

@@ -1,0 +1,64 @@
+"""Pure shaping for the 地区档案 page: one place's indicators beside the peer median, and its trend."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard.fmt import MISSING, format_value
+from dashboard.ranking import peer_medians
+
+ORIGINS = {"extracted": "自动提取", "corrected": "人工更正"}
+
+
+def profile_table(defs: pd.DataFrame, values: pd.DataFrame, place: str, peers: list[str]) -> pd.DataFrame:
+    """Every indicator (无数据 where the report gives none) with value, peer median, evidence and origin."""
+    mine = values[values["place"] == place].drop_duplicates("key").set_index("key")
+    medians = peer_medians(values[values["place"].isin(peers)])
+    counts = values[values["place"].isin(peers)].groupby("key")["place"].nunique()
+    rows = []
+    for _, d in defs.iterrows():
+        v = mine.loc[d["key"]] if d["key"] in mine.index else None
+        med = medians.get(d["key"])
+        rows.append(
+            {
+                "类别": d["group_name"],
+                "指标": d["name"],
+                "数值": MISSING if v is None else format_value(v["value"], v["qualifier"], d["kind"]),
+                "同级中位数": MISSING if med is None else format_value(med, "exact", d["kind"]),
+                "同级有数据地区数": int(counts.get(d["key"], 0)),
+                "依据原文": "" if v is None else str(v["evidence"] or ""),
+                "来源": ""
+                if v is None
+                else ORIGINS.get(v["origin"], v["origin"]) + ("（推算）" if v["derived"] else ""),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def years_table(defs: pd.DataFrame, history: pd.DataFrame) -> pd.DataFrame:
+    """Every indicator the place reports in any year × its years (old to new), 无数据 where a year lacks it."""
+    years = sorted({int(y) for y in history["year"]})
+    cells = history.drop_duplicates(["key", "year"]).set_index(["key", "year"])
+    rows = []
+    for _, d in defs[defs["key"].isin(set(history["key"]))].iterrows():
+        row = {"指标": d["name"]}
+        for y in years:
+            v = cells.loc[(d["key"], y)] if (d["key"], y) in cells.index else None
+            row[f"{y}年"] = MISSING if v is None else format_value(v["value"], v["qualifier"], d["kind"])
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["指标", *(f"{y}年" for y in years)])
+
+
+def trend_rows(history: pd.DataFrame, key: str) -> pd.DataFrame:
+    """year, value, label of one key across a place's reports."""
+    rows = history[history["key"] == key].sort_values("year")
+    return pd.DataFrame(
+        {
+            "year": rows["year"].astype(int).to_list(),
+            "value": rows["value"].to_list(),
+            "label": [
+                format_value(v, q, k)
+                for v, q, k in zip(rows["value"], rows["qualifier"], rows["kind"], strict=True)
+            ],
+        }
+    )
