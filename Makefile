@@ -43,8 +43,13 @@ lint: $(TSTAMP)
 	$(PY) -m ruff check pipeline dashboard pages app.py tests benchmarks
 	$(PY) -m ruff format --check pipeline dashboard pages app.py tests benchmarks
 
+# The scale table (extraction, build, dashboard on a synthetic national corpus), then the per-issue
+# figures: extraction start-up, 10,000 distinct reports built, each page on the sample database.
 bench: $(TSTAMP) browser
+	$(PY) benchmarks/run_all.py
 	$(PY) benchmarks/extract_speed.py
+	$(PY) benchmarks/build_speed.py --distinct
+	$(PY) benchmarks/page_speed.py
 
 clean:
 	rm -rf $(VENV) $(DB) $(DB).wal

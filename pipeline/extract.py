@@ -20,6 +20,7 @@ VETO_BREAKS = EVIDENCE_BREAKS | {"、"}  # vetoes look at the list item: 同比�
 EVIDENCE_END = re.compile(r"[,;。!?\n:]")
 HAS_FIGURE = re.compile(r"[\d零〇一二两三四五六七八九十百千]")
 YEAR = re.compile(r"(20\d\d)年")
+SINCE = re.compile(r"(20\d\d)年?(?:以来|至今|起至今|[-—~至]20\d\d年)")
 EVIDENCE_MAX = 160
 
 # The part of a report that plans next year ("三、2025年度法治政府建设工作思路", "三、下阶段工作重点"):
@@ -117,6 +118,10 @@ def read_match(text: str, m: re.Match, ind: Indicator, year: int | None, level: 
         return None
     if level != "township" and ind.subpart_veto and ind.subpart_veto.search(text, sentence_start, fig_start):
         return None
+    if ind.sentence_veto and ind.sentence_veto.search(text, sentence_start, fig_start):
+        return None
+    if spans_other_years(text[sentence_start:fig_start], year):
+        return None
     if qualifier == "exact":
         qualifier = qualifier_around(text, fig_start, fig_end) or "exact"
     return Value(
@@ -130,6 +135,12 @@ def pick_candidate(candidates: list[tuple[Value, int, int]], pick: str) -> Value
     if pick == "max":
         return max(candidates, key=lambda c: (c[0].value, -c[1], -c[2]))[0]
     return min(candidates, key=lambda c: (c[1], c[2]))[0]
+
+
+def spans_other_years(sentence: str, year: int | None) -> bool:
+    """The sentence counts from another year on (自2020年以来, 2021年至今, 2019—2024年): a cumulative
+    figure, not the report year's."""
+    return year is not None and any(int(y) != year for y in SINCE.findall(sentence))
 
 
 def mentions_other_year(context: str, year: int | None) -> bool:

@@ -65,6 +65,7 @@ class Indicator:
     vetoes: tuple[re.Pattern, ...] = field(default=(), repr=False)
     veto: re.Pattern | None = field(default=None, repr=False)  # all vetoes in one pattern, for speed
     subpart_veto: re.Pattern | None = field(default=None, repr=False)  # tried on the sentence so far
+    sentence_veto: re.Pattern | None = field(default=None, repr=False)  # likewise, for every level
     examples: tuple[Example, ...] = field(default=(), repr=False)
     order: int = 0
 
@@ -82,11 +83,8 @@ def load_indicators(path: Path = TABLE) -> tuple[Indicator, ...]:
         raise IndicatorTableError(f"{path.name}: cannot be read: {e}") from e
     groups = {g["key"]: g["name"] for g in raw.get("group", [])}
     default_vetoes = raw.get("defaults", {}).get("vetoes", [])
-    try:
-        subpart = "|".join(f"(?:{v})" for v in raw.get("defaults", {}).get("subpart_vetoes", []))
-        subpart_veto = re.compile(subpart) if subpart else None
-    except re.error as e:
-        raise IndicatorTableError(f"{path.name}: defaults.subpart_vetoes: bad pattern: {e}") from e
+    subpart_veto = _compile_defaults(raw, "subpart_vetoes", path)
+    sentence_veto = _compile_defaults(raw, "sentence_vetoes", path)
     seen: set[str] = set()
     out = []
     for n, row in enumerate(raw.get("indicator", []), 1):
@@ -129,9 +127,19 @@ def load_indicators(path: Path = TABLE) -> tuple[Indicator, ...]:
             key=key, name=row["name"], group_key=row["group"], group_name=groups[row["group"]],
             kind=row["kind"], unit=row.get("unit", DISPLAY_UNIT[row["kind"]]), direction=row["direction"],
             definition=row["definition"], range=(lo, hi), pick=pick, units=units,
-            anchors=tuple(row["anchors"]), rules=rules, vetoes=vetoes, veto=veto, subpart_veto=subpart_veto, examples=examples, order=n,
+            anchors=tuple(row["anchors"]), rules=rules, vetoes=vetoes, veto=veto, subpart_veto=subpart_veto,
+            sentence_veto=sentence_veto, examples=examples, order=n,
         ))
     return tuple(out)
+
+
+def _compile_defaults(raw: dict, name: str, path: Path) -> re.Pattern | None:
+    """One pattern of all the table's `defaults.<name>` alternatives, or None when there are none."""
+    try:
+        joined = "|".join(f"(?:{v})" for v in raw.get("defaults", {}).get(name, []))
+        return re.compile(joined) if joined else None
+    except re.error as e:
+        raise IndicatorTableError(f"{path.name}: defaults.{name}: bad pattern: {e}") from e
 
 
 def _compile_rule(entry: str | dict) -> Rule:
