@@ -14,7 +14,7 @@ from pipeline.indicators import Indicator, load_indicators
 from pipeline.numerals import parse_figure, qualifier_around
 from pipeline.records import Value
 
-SENTENCE = re.compile(r"[^。;!?\n]+")
+SENTENCE = re.compile(r"[^。!?\n]+")  # a semicolon parts clauses of one sentence, not sentences
 EVIDENCE_BREAKS = frozenset(",;。!?\n:")  # an evidence clause runs between these
 VETO_BREAKS = EVIDENCE_BREAKS | {"、"}  # vetoes look at the list item: 同比减少37.5%、败诉率下降至5.41%
 EVIDENCE_END = re.compile(r"[,;。!?\n:]")
@@ -27,8 +27,11 @@ EVIDENCE_MAX = 160
 # its figures are targets, not results, so nothing after such a heading is read.
 PLAN_HEADING = re.compile(
     r"(?:^|[\n 。|])(?:[一二三四五六七八九十]{1,2}、|\([一二三四五六七八九十]{1,2}\))[^\n。,;]{0,24}?"
-    r"(?:工作(?:安排|思路|计划|打算|重点|设想|举措|目标)|下一步|下阶段|努力方向|主要任务)[^\n。,;]{0,8}?(?=[\n ]|$)"
+    r"(?:工作(?:安排|思路|计划|打算|重点|设想|目标|展望)|下一步|下阶段|今后|明年|努力方向|主要任务)"
+    r"[^\n。,;]{0,8}?(?=[\n ]|$)"
 )
+# …but a heading that reports what was done is not a plan: 一、主要工作举措和成效, 二、重点工作完成情况
+DONE_HEADING = re.compile(r"成效|成绩|成果|进展|情况|做法|亮点|完成")
 
 
 @dataclass(frozen=True)
@@ -88,8 +91,10 @@ def sentences_holding(text: str, anchor: str, sentences: list[tuple[int, int]], 
 
 def find_plan_start(text: str) -> int:
     """Offset where the next-year plan section starts, or the end of the text."""
-    m = PLAN_HEADING.search(text)
-    return m.start() + 1 if m else len(text)
+    for m in PLAN_HEADING.finditer(text):
+        if not DONE_HEADING.search(m.group()):
+            return m.start() + 1
+    return len(text)
 
 
 def read_match(text: str, m: re.Match, ind: Indicator, year: int | None, level: str | None = None,

@@ -26,6 +26,11 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
+# A year in Chinese numerals (二〇二二年) becomes digits, one character for one, so every rule that
+# reads a year (the report year, another year's figure) sees it and offsets stay the same.
+CN_YEAR = re.compile("[二两][〇零○][〇零○一二三四五六七八九]{2}(?=年)")
+CN_DIGITS = str.maketrans("〇零○一二两三四五六七八九", "000122345678" + "9")
+
 NEEDS_TRANSLATE = re.compile("[\uff01-\uff5e\u3000\u00a0\u200b-\u200d\ufeff\u00ad]")
 HAN = re.compile("[\u4e00-\u9fff]")
 
@@ -37,7 +42,10 @@ def normalise_text(text: str) -> tuple[str, str]:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     converted = _t2s().convert(text)
-    return converted, detect_script(text, converted)
+    script = detect_script(text, converted)
+    if "〇" in converted or "○" in converted or "零" in converted:
+        converted = CN_YEAR.sub(lambda m: m.group().translate(CN_DIGITS), converted)
+    return converted, script
 
 
 def detect_script(original: str, simplified: str) -> str:

@@ -4,6 +4,8 @@ A pattern in indicators.toml is a regular expression with three macros:
   {N}  the figure and its unit: named groups `fig` (e.g. 2万余, 86, 二十余, 百分之百) and `unit`
   {G}  a short gap inside one clause (no digits, no clause or list break)
   {W}  a wider gap inside one sentence that may cross commas but not a change of topic
+  {S}  the rest of the sentence: crosses semicolons, commas and figures, but not a change of topic
+       (审结1,987件 after `复议…受理2,105件;` still speaks of reconsideration)
 """
 
 from __future__ import annotations
@@ -32,11 +34,14 @@ CLAUSE_BREAKS = ",;。:!?、()\n"
 SENTENCE_BREAKS = "。;!?\n"
 # A topic change ends the wider gap {W}: a clause about litigation is not about reconsideration.
 TOPIC_SWITCH = "复议|诉讼|应诉|审判|信访|仲裁|调解|执法|普法|法律援助|法律咨询|公证"
+# {S} runs further, so it stops at fewer words: 调解、和解 is part of a reconsideration's outcome.
+SENTENCE_TOPIC_SWITCH = "诉讼|应诉|审判|信访|仲裁|人民调解|矛盾纠纷|执法|普法|法律援助|法律咨询|公证|信息公开|热线"
 
 MACROS = {
     "{N}": FIGURE_WITH_UNIT,
     "{G}": rf"[^\d{re.escape(CLAUSE_BREAKS)}]{{0,8}}?",
     "{W}": rf"(?:(?!{TOPIC_SWITCH})[^{re.escape(SENTENCE_BREAKS)}]){{0,40}}?",
+    "{S}": rf"(?:(?!{SENTENCE_TOPIC_SWITCH})[^。!?\n]){{0,100}}?",
 }
 
 

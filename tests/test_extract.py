@@ -93,6 +93,11 @@ def test_what_must_not_extract(name, text):
     assert extract(text)[1] == {}
 
 
+def test_a_heading_of_what_was_done_is_not_the_plan():
+    text = "一、主要工作举措和成效\n全年受理行政复议案件86件。\n二、2025年工作安排\n受理行政复议案件100件。"
+    assert extract(text)[1]["reconsideration_received"].value == 86
+
+
 def test_qualifiers_are_kept():
     values = extract("全市各类调解组织调解矛盾纠纷2万余件。共受理行政复议案件约86件。")[1]
     assert values["mediation_disputes"].qualifier == "over"
