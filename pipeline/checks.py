@@ -102,9 +102,10 @@ def build_checks() -> tuple[Check, ...]:
             ORDER BY 1, m.seq"""),
         Check("one_current", "同一地区同一年度只有一份现行报告", """
             SELECT string_agg(report_id, '、' ORDER BY report_id), NULL,
-                   jurisdiction || ' ' || year || ' 年有 ' || count(*) || ' 份现行报告'
+                   coalesce(city, province, '') || jurisdiction || ' ' || year || ' 年有 ' || count(*)
+                   || ' 份现行报告'
             FROM reports WHERE is_current AND jurisdiction IS NOT NULL AND year IS NOT NULL
-            GROUP BY jurisdiction, year HAVING count(*) > 1 ORDER BY 1"""),
+            GROUP BY jurisdiction, province, city, county, year HAVING count(*) > 1 ORDER BY 1"""),
     )
 
 

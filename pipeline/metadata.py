@@ -7,7 +7,10 @@ few targeted searches are scanned, so a report takes microseconds once the table
 
 Decisions: a municipality's district has the municipality as its city; the municipality's own
 government is level province with city null; a county-level unit ruled directly by its province
-(济源市, 仙桃市, Hainan's counties) has city null, since no 地级 unit exists above it.
+(济源市, 仙桃市, Hainan's counties) has city null, since no 地级 unit exists above it. A name that
+OpenCC rewrites on the way in (normalise.py turns 乾安县 into 干安县 even in simplified text, and a
+machine-converted traditional page writes 浚县 as 濬縣) is found in its rewritten form and reported
+under the table's own name.
 """
 
 from __future__ import annotations
@@ -76,6 +79,7 @@ class Places:
 
     names: dict[str, tuple[Place, ...]]
     stems: dict[str, str]  # province/prefecture full name → its bare stem (浙江省 → 浙江)
+    respelled: dict[str, str]  # a form only OpenCC writes → the name it stands for (干安县 → 乾安县)
     longest: int
     firsts: frozenset[str]  # first and last characters of all names: a cheap gate before lookups
     lasts: frozenset[str]
@@ -147,8 +151,31 @@ def load_places() -> Places:
                     taken = names.setdefault(form, [])
                     if not taken or taken[0].level == place.level:
                         taken.append(replace(place, name=form, **{own: form}))
+    sources: dict[str, set[str]] = {}
+    for name, form in converted_forms(list(names)):
+        sources.setdefault(form, set()).add(name)
+    # A form that is itself a name, or that two names turn into, finds nothing new: never a guess.
+    respelled = {form: name for form, (name, *more) in sources.items() if not more and form not in names}
+    for form, name in respelled.items():
+        names[form] = list(names[name])
     firsts, lasts = frozenset(n[0] for n in names), frozenset(n[-1] for n in names)
-    return Places({k: tuple(v) for k, v in names.items()}, stems, max(map(len, names)), firsts, lasts)
+    return Places(
+        {k: tuple(v) for k, v in names.items()}, stems, respelled, max(map(len, names)), firsts, lasts
+    )
+
+
+def converted_forms(names: list[str]) -> list[tuple[str, str]]:
+    """(name, form) for every name that normalising changes: OpenCC t2s maps 乾 to 干 even in a
+    simplified text (乾县 → 干县), and a page converted s2t and back keeps variants (浚县 → 濬县)."""
+    import opencc
+
+    from pipeline.normalise import _t2s
+
+    joined = "\n".join(names)  # one call each: a name never spans a line
+    out = []
+    for forms in (_t2s().convert(joined), _t2s().convert(opencc.OpenCC("s2t").convert(joined))):
+        out += [(n, f) for n, f in zip(names, forms.split("\n"), strict=True) if f != n]
+    return out
 
 
 def _prefix(place: Place) -> str:
@@ -210,6 +237,7 @@ def read_subject(s: str, text: str, table: Places, title: bool = False) -> Found
         while s[p : p + 1] == " ":  # 杭州市 西湖区
             p += 1
     rest, places = s[p:], narrow(chain) if chain else ()
+    chain = [(table.respelled.get(name, name), where) for name, where in chain]  # 干安县 → 乾安县
     if rest.startswith(GOVERNMENT) and chain:
         return Found(chain[-1][0], None, places)
     m = TOWNSHIP.match(rest)
@@ -219,7 +247,7 @@ def read_subject(s: str, text: str, table: Places, title: bool = False) -> Found
         return Found(name, "township", places)
     m = DEPARTMENT.match(rest)
     if chain and m and not m[1].endswith(NOT_DEPARTMENT) and not m[1].startswith(GOVERNMENT):
-        return Found(s[:p].replace(" ", "") + m[1], "department", places)
+        return Found("".join(name for name, _ in chain) + m[1], "department", places)
     if chain:
         return Found(chain[-1][0], None, places)
     if title and (m := UNKNOWN_PLACE.match(rest)):
@@ -273,7 +301,7 @@ def most_named(text: str, table: Places) -> Found | None:
             places[hit[0]] = hit[1]
     top = counts.most_common(2)
     if top and (len(top) == 1 or top[0][1] > top[1][1]):
-        return Found(top[0][0], None, places[top[0][0]])
+        return Found(table.respelled.get(top[0][0], top[0][0]), None, places[top[0][0]])
     return None
 
 

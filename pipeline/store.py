@@ -224,14 +224,15 @@ def apply_corrections(con: duckdb.DuckDBPyConnection, corrections: Sequence[Corr
 
 
 def mark_duplicates(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str, int]]:
-    """Of reports for the same jurisdiction and year, the newest file (mtime, then report_id) is
-    current; the others point at it. Returns (superseded, current, jurisdiction, year)."""
+    """Of reports for the same place and year, the newest file (mtime, then report_id) is current;
+    the others point at it. A place is the name with its province, city and county: 鼓楼区 of 南京
+    and 鼓楼区 of 福州 are two places. Returns (superseded, current, jurisdiction, year)."""
     con.execute("""
         UPDATE reports SET is_current = d.rn = 1, duplicate_of = CASE WHEN d.rn > 1 THEN d.first END
         FROM (SELECT report_id,
                      row_number() OVER w AS rn, first_value(report_id) OVER w AS first
               FROM reports WHERE jurisdiction IS NOT NULL AND year IS NOT NULL
-              WINDOW w AS (PARTITION BY jurisdiction, year
+              WINDOW w AS (PARTITION BY jurisdiction, province, city, county, year
                            ORDER BY file_mtime DESC NULLS LAST, report_id DESC)) d
         WHERE reports.report_id = d.report_id""")
     return con.execute("""SELECT report_id, duplicate_of, jurisdiction, year FROM reports

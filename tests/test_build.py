@@ -238,13 +238,28 @@ def test_checks_name_each_broken_rule(folder: Path, db: Path) -> None:
                    AND key = 'mediation_disputes'""")
     con.execute("""UPDATE indicators SET start = 999999, "end" = 1000000
                    WHERE report_id = 'taicang_2024.txt' AND key = 'reconsideration_received'""")
-    con.execute("""UPDATE reports SET jurisdiction = '海盐县', year = 2024 WHERE report_id = 'sheqi_2024.txt'""")
+    con.execute("""UPDATE reports SET jurisdiction = '海盐县', province = '浙江省', city = '嘉兴市', county = '海盐县',
+                   year = 2024 WHERE report_id = 'sheqi_2024.txt'""")
     failures = {f.check.name: f.message() for f in run_checks(con)}
     con.close()
     assert set(failures) == {"allowed_unit", "offsets_in_text", "one_current"}
     assert "longquan_2023.txt 指标 mediation_disputes：单位 斤" in failures["allowed_unit"]
     assert "taicang_2024.txt 指标 reconsideration_received" in failures["offsets_in_text"]
     assert "haiyan_2024.txt、sheqi_2024.txt" in failures["one_current"]
+
+
+def test_places_of_one_name_in_two_cities_are_both_current(folder: Path, db: Path) -> None:
+    """鼓楼区 of 南京 and 鼓楼区 of 福州 in one year are two places, not a re-issued report."""
+    for name, city in (("nanjing", "南京市"), ("fuzhou", "福州市")):
+        (folder / f"gulou_{name}.txt").write_text(
+            f"{city}鼓楼区2024年法治政府建设年度报告\n全年受理行政复议案件8件。\n{city}鼓楼区人民政府\n2025年3月1日\n",
+            encoding="utf-8")
+    s = build(folder, db)
+    assert s.duplicates == []
+    con = duckdb.connect(str(db), read_only=True)
+    rows = con.execute("""SELECT city, is_current FROM reports WHERE jurisdiction = '鼓楼区' ORDER BY city""").fetchall()
+    con.close()
+    assert rows == [("南京市", True), ("福州市", True)]
 
 
 def test_unreadable_previous_database_is_rebuilt_from_scratch(folder: Path, db: Path) -> None:
