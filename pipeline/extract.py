@@ -16,7 +16,9 @@ from pipeline.records import Value
 
 SENTENCE = re.compile(r"[^。!?\n]+")  # a semicolon parts clauses of one sentence, not sentences
 EVIDENCE_BREAKS = frozenset(",;。!?\n:")  # an evidence clause runs between these
-VETO_BREAKS = EVIDENCE_BREAKS | {"、"}  # vetoes look at the list item: 同比减少37.5%、败诉率下降至5.41%
+# Vetoes look at the list item (同比减少37.5%、败诉率下降至5.41%) and inside a parenthesis: 制度(全区一审
+# 行政诉讼案件新收486件 is not about the 出庭 and 败诉 the clause named before it.
+VETO_BREAKS = EVIDENCE_BREAKS | {"、", "(", ")"}
 EVIDENCE_END = re.compile(r"[,;。!?\n:]")
 HAS_FIGURE = re.compile(r"[\d零〇一二两三四五六七八九十百千]")
 YEAR = re.compile(r"(20\d\d)年")
@@ -30,6 +32,7 @@ PLAN_HEADING = re.compile(
     r"(?:工作(?:安排|思路|计划|打算|重点|设想|目标|展望)|下一步|下阶段|今后|明年|努力方向|主要任务)"
     r"[^\n。,;]{0,8}?(?=[\n ]|$)"
 )
+APPENDIX = re.compile(r"\n(?:附件?\s*\d*\s*[:、]|附表)")
 # …but a heading that reports what was done is not a plan: 一、主要工作举措和成效, 二、重点工作完成情况
 DONE_HEADING = re.compile(r"成效|成绩|成果|进展|情况|做法|亮点|完成")
 
@@ -42,7 +45,7 @@ class Extraction:
 
 def extract_indicators(text: str, year: int | None = None, level: str | None = None) -> Extraction:
     """Every key the text states, for the report year; absent keys are simply missing."""
-    sentences = split_sentences(text, find_plan_start(text))
+    sentences = split_sentences(text, *find_plan(text))
     starts = [s for s, _ in sentences]
     found: dict[str, set[int]] = {}
     values: dict[str, Value] = {}
@@ -72,9 +75,12 @@ def extract_indicators(text: str, year: int | None = None, level: str | None = N
     return Extraction(values, skipped)
 
 
-def split_sentences(text: str, stop: int) -> list[tuple[int, int]]:
-    """Spans of the sentences before `stop` that hold a digit or a numeral."""
-    return [m.span() for m in SENTENCE.finditer(text, 0, stop) if HAS_FIGURE.search(m.group())]
+def split_sentences(text: str, stop: int, resume: int | None = None) -> list[tuple[int, int]]:
+    """Spans of the sentences that hold a digit or a numeral, before `stop` and from `resume` on."""
+    spans = [m.span() for m in SENTENCE.finditer(text, 0, stop) if HAS_FIGURE.search(m.group())]
+    if resume is not None and resume < len(text):
+        spans += [m.span() for m in SENTENCE.finditer(text, resume) if HAS_FIGURE.search(m.group())]
+    return spans
 
 
 def sentences_holding(text: str, anchor: str, sentences: list[tuple[int, int]], starts: list[int]) -> set[int]:
@@ -89,12 +95,15 @@ def sentences_holding(text: str, anchor: str, sentences: list[tuple[int, int]], 
     return out
 
 
-def find_plan_start(text: str) -> int:
-    """Offset where the next-year plan section starts, or the end of the text."""
+def find_plan(text: str) -> tuple[int, int]:
+    """(start, end) of the next-year plan section, or (len, len) when there is none. The plan runs to
+    the end, or to an appendix after it (附:2021年度主要工作数据), whose figures are results again."""
     for m in PLAN_HEADING.finditer(text):
         if not DONE_HEADING.search(m.group()):
-            return m.start() + 1
-    return len(text)
+            after = APPENDIX.search(text, m.end())
+            return m.start() + 1, after.start() + 1 if after else len(text)
+    return len(text), len(text)
+
 
 
 def read_match(text: str, m: re.Match, ind: Indicator, year: int | None, level: str | None = None,

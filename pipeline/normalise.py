@@ -43,6 +43,8 @@ def normalise_text(text: str) -> tuple[str, str]:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     converted = _t2s().convert(text)
     script = detect_script(text, converted)
+    if "覆议" in converted:  # 覆議, a variant some traditional pages write for 復議
+        converted = converted.replace("覆议", "复议")
     if "〇" in converted or "○" in converted or "零" in converted:
         converted = CN_YEAR.sub(lambda m: m.group().translate(CN_DIGITS), converted)
     return converted, script

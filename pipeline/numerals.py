@@ -24,6 +24,8 @@ PREFIX_QUALIFIERS = {
     "将近": "under", "近": "under", "不足": "under", "不到": "under",
 }
 
+ROUND = frozenset("百千万")  # 上百, 上千, 上万: "more than" only before these
+
 # Units a figure may carry, longest first so 户次 wins over 户. Money units turn into 万元.
 COUNT_UNITS = ("户次", "人次", "场次", "件次", "家次", "批次", "件", "起", "宗", "个", "项", "次", "卷", "份", "场",
                "家", "户", "人", "条", "批", "名", "篇", "期", "所", "处", "部", "本", "天", "小时", "年")
@@ -81,6 +83,8 @@ def parse_figure(fig: str) -> tuple[float | int, str]:
 def qualifier_around(text: str, start: int, end: int) -> str | None:
     """A qualifier written just before the figure or just after its unit, if any."""
     before = text[max(0, start - 2):start]
+    if before.endswith("上") and text[start:start + 1] in ROUND and text[start + 1:start + 2] not in CN_NUMERAL_CHARS:
+        return "over"  # 上百次, 上千件: more than a round number
     for word, q in PREFIX_QUALIFIERS.items():
         if before.endswith(word):
             return q

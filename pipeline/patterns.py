@@ -24,6 +24,8 @@ FIGURE = (
     rf"|(?<!{CN}){CN}{{2,}}(?:余|多)?|(?<!{CN}){CN}(?:余|多)"
     # one numeral right before a count unit (六次, 十件) — but not 一, which is mostly a word (一次性)
     rf"|(?<!{CN})[二两三四五六七八九十](?=[件次个项起宗卷份场家户人条批名])"
+    # a round hundred, thousand or ten thousand after 近/上/逾 (近百次, 上千件, 近万人次)
+    rf"|(?<=[近上逾])[百千万](?=[件次个项起宗卷份场家户人条批名])"
     # 零 standing alone before a clause break: 败诉率为零。
     rf"|(?<!{CN})零(?=[,;。!?%\n]|$)"
 )
@@ -70,3 +72,10 @@ def iter_figures(text: str):
         if m and m.end() > m.start():
             end = m.end()
             yield m
+
+
+def is_figure_at(text: str, start: int, end: int) -> bool:
+    """text[start:end] is one whole figure as the grammar reads it there (its lookbehinds see the
+    text before it: 百次 is a figure only after 近/上/逾)."""
+    m = FIGURE_RE.match(text, start)
+    return m is not None and m.end() == end

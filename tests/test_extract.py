@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from pipeline.extract import extract_indicators
 from pipeline.indicators import IndicatorTableError, load_indicators
 from pipeline.normalise import normalise_text
-from pipeline.patterns import FIGURE_RE
+from pipeline.patterns import is_figure_at
 
 S2T = opencc.OpenCC("s2t")
 INDICATORS = load_indicators()
@@ -39,7 +39,7 @@ def test_table_examples(key, text, want):
     else:
         assert got is not None, f"{key} missing from: {text}"
         assert got.value == pytest.approx(want)
-        assert FIGURE_RE.fullmatch(norm[got.start:got.end]), norm[got.start:got.end]
+        assert is_figure_at(norm, got.start, got.end), norm[got.start:got.end]
         assert norm[got.start:got.end] in got.evidence and got.evidence in norm
 
 
@@ -98,6 +98,25 @@ def test_a_heading_of_what_was_done_is_not_the_plan():
     assert extract(text)[1]["reconsideration_received"].value == 86
 
 
+def test_an_appendix_after_the_plan_is_read_again():
+    text = ("三、2022年工作打算\n力争调解矛盾纠纷1000件以上。\n附:2021年度主要工作数据\n"
+            "全年调解纠纷612件,调解成功率96.4%。")
+    values = extract(text, year=2021)[1]
+    assert values["mediation_disputes"].value == 612 and values["mediation_success_rate"].value == 96.4
+
+
+def test_round_numbers_after_jin_and_shang():
+    values = extract("提供法律咨询近百次。")[1]
+    assert (values["legal_consultations"].value, values["legal_consultations"].qualifier) == (100, "under")
+    values = extract("办理法律援助案件上千件。")[1]
+    assert (values["legal_aid_cases"].value, values["legal_aid_cases"].qualifier) == (1000, "over")
+    assert "legal_aid_cases" not in extract("开展法律援助百件实事活动。")[1]
+
+
+def test_variant_fuyi_is_reconsideration():
+    assert extract("全年新收行政覆議案件213件。")[1]["reconsideration_received"].value == 213
+
+
 def test_qualifiers_are_kept():
     values = extract("全市各类调解组织调解矛盾纠纷2万余件。共受理行政复议案件约86件。")[1]
     assert values["mediation_disputes"].qualifier == "over"
@@ -121,7 +140,7 @@ def test_township_rule_only_for_townships():
 def test_never_raises_and_offsets_hold(text):
     norm, _ = normalise_text(text)
     for v in extract_indicators(norm, year=2024).values.values():
-        assert FIGURE_RE.fullmatch(norm[v.start:v.end])
+        assert is_figure_at(norm, v.start, v.end)
         assert 0 <= v.start < v.end <= len(norm)
 
 
@@ -131,7 +150,7 @@ def test_never_raises_on_any_unicode(text):
     norm, script = normalise_text(text)
     assert script in ("simplified", "traditional")
     for v in extract_indicators(norm).values.values():
-        assert FIGURE_RE.fullmatch(norm[v.start:v.end])
+        assert is_figure_at(norm, v.start, v.end)
 
 
 def test_a_malformed_table_stops_with_the_row_named(tmp_path):
