@@ -22,6 +22,8 @@ VETO_BREAKS = EVIDENCE_BREAKS | {"、", "(", ")"}
 EVIDENCE_END = re.compile(r"[,;。!?\n:]")
 HAS_FIGURE = re.compile(r"[\d零〇一二两三四五六七八九十百千]")
 YEAR = re.compile(r"(20\d\d)年")
+# A sentence that opens with another year (2023年,县行政复议机构审结案件52件) speaks of that year.
+YEAR_HEAD = re.compile(r"\s*(?:[一二三四五六七八九十]+是|\d+\.)?\s*(20\d\d)年度?(?:全年|以来)?[,:]")
 SINCE = re.compile(r"(20\d\d)年?(?:以来|至今|起至今|[-—~至]20\d\d年)")
 EVIDENCE_MAX = 160
 
@@ -152,9 +154,12 @@ def pick_candidate(candidates: list[tuple[Value, int, int]], pick: str) -> Value
 
 
 def spans_other_years(sentence: str, year: int | None) -> bool:
-    """The sentence counts from another year on (自2020年以来, 2021年至今, 2019—2024年): a cumulative
-    figure, not the report year's."""
-    return year is not None and any(int(y) != year for y in SINCE.findall(sentence))
+    """The sentence opens with another year (2023年,…) or counts from one on (自2020年以来, 2021年至今,
+    2019—2024年): the figure is not the report year's."""
+    if year is None:
+        return False
+    head = YEAR_HEAD.match(sentence)
+    return bool(head and int(head[1]) != year) or any(int(y) != year for y in SINCE.findall(sentence))
 
 
 def mentions_other_year(context: str, year: int | None) -> bool:

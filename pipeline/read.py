@@ -17,6 +17,7 @@ from io import BytesIO
 from pathlib import Path
 
 from pipeline.records import Document, ReadError
+from pipeline.tables import latest_year_first, render_row
 
 # Lines of site furniture that survive article extraction on Chinese government pages.
 # Only lines up to BOILERPLATE_MAX_LEN characters are tested, so report prose is never dropped.
@@ -73,6 +74,7 @@ def read_document(path: str | Path, max_bytes: int = 50 * 1024 * 1024) -> Docume
     except Exception as e:  # a bad file must never crash the batch
         raise ReadError(f"无法读取该文件：{type(e).__name__} {str(e)[:80]}".strip()) from e
     text = SURROGATE.sub("\ufffd", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = latest_year_first(text)
     title = SURROGATE.sub("\ufffd", title) if title else title
     if not text.strip():
         raise ReadError(MSG_EMPTY)
@@ -258,7 +260,8 @@ def find_html_title(page: str) -> str | None:
 
 
 def read_docx(data: bytes, max_bytes: int) -> tuple[str, str | None]:
-    """Paragraphs and table cells of a Word file in document order, one per line, and its title."""
+    """Paragraphs of a Word file in document order, one per line (a table row as `| a | b |`), and
+    its title."""
     import zipfile
 
     import docx
@@ -273,11 +276,12 @@ def read_docx(data: bytes, max_bytes: int) -> tuple[str, str | None]:
     for block in doc.iter_inner_content():
         if isinstance(block, Table):
             for row in block.rows:
-                seen = set()  # a merged cell appears once per grid column it spans
+                seen, cells = set(), []  # a merged cell appears once per grid column it spans
                 for cell in row.cells:
                     if id(cell._tc) not in seen:
                         seen.add(id(cell._tc))
-                        lines.append(cell.text)
+                        cells.append(cell.text)
+                lines.append(render_row(cells) if len(cells) > 1 else cells[0] if cells else "")
         else:
             lines.append(block.text)
     text = "\n".join(line.strip() for line in lines if line.strip())

@@ -113,6 +113,12 @@ def test_round_numbers_after_jin_and_shang():
     assert "legal_aid_cases" not in extract("开展法律援助百件实事活动。")[1]
 
 
+def test_a_sentence_opening_with_another_year_is_that_year():
+    text = "全年审结行政复议案件66件。2023年,县行政复议机构审结案件52件。"
+    assert extract(text, year=2024)[1]["reconsideration_closed"].value == 66
+    assert extract("2023年,全县审结行政复议案件52件。", year=2024)[1] == {}
+
+
 def test_variant_fuyi_is_reconsideration():
     assert extract("全年新收行政覆議案件213件。")[1]["reconsideration_received"].value == 213
 

@@ -188,7 +188,31 @@ def make_docx(title: str | None = "海盐县2024年法治政府建设年度报�
 def test_docx_paragraphs_and_cells_in_order(tmp_path):
     doc = read_document(write(tmp_path, "报告.docx", make_docx()))
     assert (doc.format, doc.encoding, doc.title) == ("docx", None, "海盐县2024年法治政府建设年度报告")
-    assert doc.text == "一、行政复议\n指标\n数值\n行政复议收案数\n162件\n全年收到行政复议案件162件。"
+    assert doc.text == "一、行政复议\n| 指标 | 数值 |\n| 行政复议收案数 | 162件 |\n全年收到行政复议案件162件。"
+
+
+def test_a_table_of_years_puts_the_latest_year_first(tmp_path):
+    """A figures table beside last year's (`| 指标 | 2021年 | 2022年 |`) is read latest year first, so the
+    report's own figure is the one next to its name; a table without years keeps its order."""
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("主要指标完成情况见下表。")
+    rows = [("指标", "2021年", "2022年", "备注"), ("行政复议收案数", "118件", "142件", "")]
+    table = d.add_table(rows=2, cols=4)
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    d.add_paragraph("| 指标 | 数值 | 说明 |\n| 法律援助案件数 | 4213件 | 无 |")
+    buf = io.BytesIO()
+    d.save(buf)
+    text = read_document(write(tmp_path, "表.docx", buf.getvalue())).text
+    assert "| 指标 | 2022年 | 2021年 | 备注 |\n| 行政复议收案数 | 142件 | 118件 |  |" in text
+    assert "| 法律援助案件数 | 4213件 | 无 |" in text
+    page = GOV_PAGE.format(meta=HTTP_EQUIV, body="<table><tr><td>指标</td><td>2023年度</td><td>2024年度</td></tr>"
+                           "<tr><td>一审行政诉讼案件数</td><td>231件</td><td>209件</td></tr></table>" + SIMPLIFIED)
+    text = read_document(write(tmp_path, "表.html", page.encode("gbk"))).text
+    assert "| 一审行政诉讼案件数 | 209件 | 231件 |" in text
 
 
 def test_docx_without_title(tmp_path):
