@@ -22,16 +22,17 @@ VETO_BREAKS = EVIDENCE_BREAKS | {"、", "(", ")"}
 EVIDENCE_END = re.compile(r"[,;。!?\n:]")
 HAS_FIGURE = re.compile(r"[\d零〇一二两三四五六七八九十百千]")
 YEAR = re.compile(r"(20\d\d)年")
+FROM_TO = re.compile(r"(?:由|从)[^,;。]{0,20}?(?:提高|提升|上升|下降|降低|降)(?:到|至)(?=[^,;。]{0,12}$)")
 # A sentence that opens with another year (2023年,县行政复议机构审结案件52件) speaks of that year.
 YEAR_HEAD = re.compile(r"\s*(?:[一二三四五六七八九十]+是|\d+\.)?\s*(20\d\d)年度?(?:全年|以来)?[,:]")
-SINCE = re.compile(r"(20\d\d)年?(?:以来|至今|起至今|[-—~至]20\d\d年)")
+SINCE = re.compile(r"(20\d\d)年?(?:[^\d,;。]{0,12}?以来|至今|起至今|[-—~至]20\d\d年)")  # 自2019年…挂牌以来
 EVIDENCE_MAX = 160
 
 # The part of a report that plans next year ("三、2025年度法治政府建设工作思路", "三、下阶段工作重点"):
 # its figures are targets, not results, so nothing after such a heading is read.
 PLAN_HEADING = re.compile(
     r"(?:^|[\n 。|])(?:[一二三四五六七八九十]{1,2}、|\([一二三四五六七八九十]{1,2}\))[^\n。,;]{0,24}?"
-    r"(?:工作(?:安排|思路|计划|打算|重点|设想|目标|展望)|下一步|下阶段|今后|明年|努力方向|主要任务)"
+    r"(?:(?:工作|主要|重点)(?:安排|思路|计划|打算|设想|目标|展望)|工作重点|下一步|下阶段|今后|明年|努力方向|主要任务)"
     r"[^\n。,;]{0,8}?(?=[\n ]|$)"
 )
 APPENDIX = re.compile(r"\n(?:附件?\s*\d*\s*[:、]|附表)")
@@ -64,14 +65,18 @@ def extract_indicators(text: str, year: int | None = None, level: str | None = N
             if rule.levels and level not in rule.levels:
                 continue
             for s, e in spans:
-                for m in rule.pattern.finditer(text, s, e):
+                pos = s
+                while m := rule.pattern.search(text, pos, e):
                     try:
                         value = read_match(text, m, ind, year, level, s)
                     except (ValueError, KeyError, OverflowError):
+                        value = None
                         skipped += 1
-                        continue
                     if value is not None:
                         candidates.append((value, rank, m.start("fig")))
+                        pos = m.end()
+                    else:  # a ruled-out wide match must not hide one inside it: 诉前调解,受理诉前调解案件
+                        pos = m.start() + 1  # 1,135件,成功调解716件 holds 诉前调解…成功调解716件
         if candidates:
             values[ind.key] = pick_candidate(candidates, ind.pick)
     return Extraction(values, skipped)
@@ -128,8 +133,9 @@ def read_match(text: str, m: re.Match, ind: Indicator, year: int | None, level: 
     lo, hi = ind.range
     if not lo <= number <= hi:
         return None
-    # Vetoes look at the figure's own clause: a wide match ({W}) may start clauses earlier.
-    context = text[clause_start(text, fig_start, VETO_BREAKS):fig_end]
+    # Vetoes look at the figure's own clause: a wide match ({W}) may start clauses earlier. The
+    # old level of a change to this one (由2020年的67%提高到93.2%) is not looked at.
+    context = FROM_TO.sub("", text[clause_start(text, fig_start, VETO_BREAKS):fig_end])
     if ind.veto.search(context) or mentions_other_year(context, year):
         return None
     if level != "township" and ind.subpart_veto and ind.subpart_veto.search(text, sentence_start, fig_start):

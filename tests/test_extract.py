@@ -113,6 +113,12 @@ def test_round_numbers_after_jin_and_shang():
     assert "legal_aid_cases" not in extract("开展法律援助百件实事活动。")[1]
 
 
+def test_respondent_cases_count_for_a_department_not_a_county():
+    text = "全年本局被申请行政复议案件5件,复议机关已审结5件。"
+    assert extract(text, level="department")[1]["reconsideration_received"].value == 5
+    assert "reconsideration_received" not in extract(text, level="county")[1]
+
+
 def test_a_sentence_opening_with_another_year_is_that_year():
     text = "全年审结行政复议案件66件。2023年,县行政复议机构审结案件52件。"
     assert extract(text, year=2024)[1]["reconsideration_closed"].value == 66
