@@ -31,6 +31,10 @@ def _t2s():
 CN_YEAR = re.compile("[二两][〇零○][〇零○一二三四五六七八九]{2}(?=年)")
 CN_DIGITS = str.maketrans("〇零○一二两三四五六七八九", "000122345678" + "9")
 
+# Spaces between a Chinese character and a digit come from a page's <span> runs or a PDF's layout
+# (办结 55 件); they are dropped so the figure meets its words. Digit-space-digit stays (two numbers).
+SPACED_FIGURE = re.compile(r"(?<=[\u4e00-\u9fff])[ \t]+(?=\d)|(?<=\d)[ \t]+(?=[\u4e00-\u9fff%])")
+
 NEEDS_TRANSLATE = re.compile("[\uff01-\uff5e\u3000\u00a0\u200b-\u200d\ufeff\u00ad]")
 HAN = re.compile("[\u4e00-\u9fff]")
 
@@ -41,6 +45,8 @@ def normalise_text(text: str) -> tuple[str, str]:
         text = text.translate(TRANSLATE)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if " " in text or "\t" in text:
+        text = SPACED_FIGURE.sub("", text)
     converted = _t2s().convert(text)
     script = detect_script(text, converted)
     if "覆议" in converted:  # 覆議, a variant some traditional pages write for 復議

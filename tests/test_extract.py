@@ -125,6 +125,11 @@ def test_a_sentence_opening_with_another_year_is_that_year():
     assert extract("2023年,全县审结行政复议案件52件。", year=2024)[1] == {}
 
 
+def test_spaces_around_a_figure_from_page_runs_are_dropped():
+    assert extract("全年新收行政复议案件 58 件,办结 55 件。")[1]["reconsideration_closed"].value == 55
+    assert normalise_text("2024 2025年")[0] == "2024 2025年"  # two numbers stay two
+
+
 def test_variant_fuyi_is_reconsideration():
     assert extract("全年新收行政覆議案件213件。")[1]["reconsideration_received"].value == 213
 
