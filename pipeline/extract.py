@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 
-from pipeline.indicators import Indicator, load_indicators
+from pipeline.indicators import Indicator, Rule, load_indicators
 from pipeline.numerals import parse_figure, qualifier_around
 from pipeline.records import Value
 
@@ -22,6 +24,16 @@ VETO_BREAKS = EVIDENCE_BREAKS | {"、", "(", ")"}
 EVIDENCE_END = re.compile(r"[,;。!?\n:]")
 HAS_FIGURE = re.compile(r"[\d零〇一二两三四五六七八九十百千]")
 YEAR = re.compile(r"(20\d\d)年")
+# A clause that opens with a named place, then (past an organisation's name) a verb that carries a
+# count. 全县/各乡镇/我区 name the jurisdiction itself or its parts as a whole.
+PLACE_SUFFIXES = ("街道", "镇", "乡", "县", "区", "市", "旗")
+CLAUSE_HEAD = re.compile(
+    r"(?:^|(?<=[,;:。!?\n]))(?P<head>[^,;:。!?\n\d]{2,20}?)(?:共|累计|全年)?"
+    r"(?:审查|审核|调解|调处|化解|办理|受理|抽查|评查|收到|新收|审结|办结)"
+)
+TOWN = re.compile(r"[\u4e00-\u9fff]{2,4}(?:街道|(?<!街)镇(?!化)|乡(?![镇村]))")
+LEADING_WORDS = re.compile(r"^(?:其中|在|对|向|为|由|经|于|将|把|与|和|及|并|同时|另外|此外)+")
+OWN_PLACE = ("全", "各", "我", "本", "该", "市辖", "城乡", "乡镇", "县乡", "区县", "县区", "县市", "市县", "城镇")
 FROM_TO = re.compile(r"(?:由|从)[^,;。]{0,20}?(?:提高|提升|上升|下降|降低|降)(?:到|至)(?=[^,;。]{0,12}$)")
 # A sentence that opens with another year (2023年,县行政复议机构审结案件52件) speaks of that year.
 YEAR_HEAD = re.compile(r"\s*(?:[一二三四五六七八九十]+是|\d+\.)?\s*(20\d\d)年度?(?:全年|以来)?[,:]")
@@ -46,13 +58,23 @@ class Extraction:
     skipped: int  # matches whose figure could not be read
 
 
-def extract_indicators(text: str, year: int | None = None, level: str | None = None) -> Extraction:
-    """Every key the text states, for the report year; absent keys are simply missing."""
+def extract_indicators(text: str, year: int | None = None, level: str | None = None,
+                       jurisdiction: str | None = None) -> Extraction:
+    """Every key the text states, for the report year; absent keys are simply missing. With the
+    jurisdiction known, a clause whose subject is another named place is a sub-part of it."""
     sentences = split_sentences(text, *find_plan(text))
     starts = [s for s, _ in sentences]
     found: dict[str, set[int]] = {}
     values: dict[str, Value] = {}
-    skipped = 0
+    unreadable = [0]
+
+    def read(ind: Indicator, m: re.Match, sentence_start: int) -> Value | None:
+        try:
+            return read_match(text, m, ind, year, level, sentence_start, jurisdiction)
+        except (ValueError, KeyError, OverflowError):
+            unreadable[0] += 1
+            return None
+
     for ind in load_indicators():
         hits: set[int] = set()
         for anchor in ind.anchors:
@@ -64,22 +86,41 @@ def extract_indicators(text: str, year: int | None = None, level: str | None = N
         for rank, rule in enumerate(ind.rules):
             if rule.levels and level not in rule.levels:
                 continue
-            for s, e in spans:
-                pos = s
-                while m := rule.pattern.search(text, pos, e):
-                    try:
-                        value = read_match(text, m, ind, year, level, s)
-                    except (ValueError, KeyError, OverflowError):
-                        value = None
-                        skipped += 1
-                    if value is not None:
-                        candidates.append((value, rank, m.start("fig")))
-                        pos = m.end()
-                    else:  # a ruled-out wide match must not hide one inside it: 诉前调解,受理诉前调解案件
-                        pos = m.start() + 1  # 1,135件,成功调解716件 holds 诉前调解…成功调解716件
+            for s, e in spans if rule.after is None else carried(text, sentences, rule.after):
+                candidates += [(v, rank, v.start) for v in read_rule(rule, text, s, e, partial(read, ind))]
         if candidates:
             values[ind.key] = pick_candidate(candidates, ind.pick)
-    return Extraction(values, skipped)
+    return Extraction(values, unreadable[0])
+
+
+def read_rule(rule: Rule, text: str, start: int, end: int,
+              read: Callable[[re.Match, int], Value | None]) -> Iterator[Value]:
+    """The values one rule gives in the sentence text[start:end]. After a kept match the search goes
+    on from its end; after a ruled-out one from its next character, so a wide match that a veto rules
+    out (诉前调解,受理诉前调解案件1,135件) does not hide the one inside it (…成功调解716件). A rule read
+    `after` a topic matches only at the head of its sentence."""
+    sentence = start
+    if rule.after is not None:
+        m = rule.pattern.match(text, start, end)
+        if m and (value := read(m, sentence)):
+            yield value
+        return
+    while m := rule.pattern.search(text, start, end):
+        value = read(m, sentence)
+        if value is not None:
+            yield value
+        start = m.end() if value is not None else m.start() + 1
+
+
+def carried(text: str, sentences: list[tuple[int, int]], topic: str) -> list[tuple[int, int]]:
+    """The sentences whose previous sentence (in the same paragraph) names `topic`: in
+    受理行政复议案件47件。审结45件,… the second still speaks of reconsideration."""
+    out = []
+    for s, e in sentences:
+        previous = text[text.rfind("。", 0, max(0, s - 1)) + 1:s]
+        if topic in previous and "\n" not in previous.strip():
+            out.append((s, e))
+    return out
 
 
 def split_sentences(text: str, stop: int, resume: int | None = None) -> list[tuple[int, int]]:
@@ -114,7 +155,7 @@ def find_plan(text: str) -> tuple[int, int]:
 
 
 def read_match(text: str, m: re.Match, ind: Indicator, year: int | None, level: str | None = None,
-               sentence_start: int = 0) -> Value | None:
+               sentence_start: int = 0, jurisdiction: str | None = None) -> Value | None:
     """A Value for one pattern match, or None when the unit, a veto or the range rules it out."""
     fig_start, fig_end = m.span("fig")
     unit = m.group("unit") or ""
@@ -144,6 +185,8 @@ def read_match(text: str, m: re.Match, ind: Indicator, year: int | None, level: 
         return None
     if spans_other_years(text[sentence_start:fig_start], year):
         return None
+    if another_place_as_subject(text[sentence_start:fig_start], jurisdiction or ""):
+        return None
     if qualifier == "exact":
         qualifier = qualifier_around(text, fig_start, fig_end) or "exact"
     return Value(
@@ -157,6 +200,41 @@ def pick_candidate(candidates: list[tuple[Value, int, int]], pick: str) -> Value
     if pick == "max":
         return max(candidates, key=lambda c: (c[0].value, -c[1], -c[2]))[0]
     return min(candidates, key=lambda c: (c[1], c[2]))[0]
+
+
+def another_place_as_subject(sentence: str, jurisdiction: str) -> bool:
+    """A clause of the sentence opens with a named place that is not the jurisdiction (西陵街道“和事佬”
+    调解室全年调处… in the 西陵区 report, 汇川区全年调处… in the 遵义市 one): its figure is a part.
+    With the jurisdiction unknown (""), every named place is another one."""
+    for m in CLAUSE_HEAD.finditer(sentence):
+        name = place_at(m["head"])
+        if name and not same_place(name, jurisdiction):
+            return True
+    return False
+
+
+def place_at(head: str) -> str | None:
+    """The place name a clause opens with: a unit of the division table (汇川区) or a township-like
+    name (西陵街道, 城关镇); None for 全县, 各乡镇, 健全区、街道… and other words."""
+    from pipeline.metadata import load_places
+
+    head = LEADING_WORDS.sub("", head)
+    if head.startswith(OWN_PLACE):
+        return None
+    names = load_places().names
+    for k in range(min(8, len(head)), 1, -1):
+        name = head[:k]
+        if name in names or TOWN.fullmatch(name):
+            return name
+    return None
+
+
+def same_place(name: str, jurisdiction: str) -> bool:
+    """长阳县 is 长阳土家族自治县; 西陵街道 is not 西陵区: the same suffix, and the stem starts the name."""
+    for suffix in PLACE_SUFFIXES:
+        if name.endswith(suffix):
+            return jurisdiction.endswith(suffix) and jurisdiction.startswith(name[: -len(suffix)])
+    return name == jurisdiction
 
 
 def spans_other_years(sentence: str, year: int | None) -> bool:

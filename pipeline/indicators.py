@@ -45,6 +45,7 @@ class Rule:
 
     pattern: re.Pattern
     levels: tuple[str, ...] = ()
+    after: str | None = None  # read only at the start of a sentence that follows one naming this
 
 
 @dataclass(frozen=True)
@@ -82,9 +83,10 @@ def load_indicators(path: Path = TABLE) -> tuple[Indicator, ...]:
     except (OSError, tomllib.TOMLDecodeError) as e:
         raise IndicatorTableError(f"{path.name}: cannot be read: {e}") from e
     groups = {g["key"]: g["name"] for g in raw.get("group", [])}
+    group_sentence_vetoes = {g["key"]: g.get("sentence_vetoes", []) for g in raw.get("group", [])}
     default_vetoes = raw.get("defaults", {}).get("vetoes", [])
     subpart_veto = _compile_defaults(raw, "subpart_vetoes", path)
-    sentence_veto = _compile_defaults(raw, "sentence_vetoes", path)
+    default_sentence_vetoes = raw.get("defaults", {}).get("sentence_vetoes", [])
     seen: set[str] = set()
     out = []
     for n, row in enumerate(raw.get("indicator", []), 1):
@@ -117,6 +119,8 @@ def load_indicators(path: Path = TABLE) -> tuple[Indicator, ...]:
             rules = tuple(_compile_rule(p) for p in row.get("patterns", []))
             vetoes = tuple(re.compile(v) for v in (*default_vetoes, *row.get("vetoes", [])))
             veto = re.compile("|".join(f"(?:{v.pattern})" for v in vetoes))
+            sentence = [*default_sentence_vetoes, *group_sentence_vetoes[row["group"]], *row.get("sentence_vetoes", [])]
+            sentence_veto = re.compile("|".join(f"(?:{v})" for v in sentence)) if sentence else None
         except (re.error, ValueError, KeyError, TypeError) as e:
             _fail(where, f"bad pattern: {e}")
         if not rules:
@@ -147,7 +151,7 @@ def _compile_rule(entry: str | dict) -> Rule:
 
     if isinstance(entry, str):
         return Rule(compile_pattern(entry))
-    return Rule(compile_pattern(entry["rx"]), tuple(entry.get("levels", ())))
+    return Rule(compile_pattern(entry["rx"]), tuple(entry.get("levels", ())), entry.get("after"))
 
 
 def indicator_map() -> dict[str, Indicator]:

@@ -27,7 +27,7 @@ def process_file(path: str | Path, with_mentions: bool = True) -> ReportResult:
     text, script = normalise_text(doc.text)
     title = normalise_text(doc.title)[0] if doc.title else None
     meta = find_metadata(text, title=title)
-    found = extract_indicators(text, year=meta.year, level=meta.level)
+    found = extract_indicators(text, year=meta.year, level=meta.level, jurisdiction=meta.jurisdiction)
     indicators = derive_indicators(found.values)
     return ReportResult(
         source=source, ok=True, format=doc.format, sha256=doc.sha256, script=script, text=text,

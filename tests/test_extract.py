@@ -130,6 +130,25 @@ def test_spaces_around_a_figure_from_page_runs_are_dropped():
     assert normalise_text("2024 2025年")[0] == "2024 2025年"  # two numbers stay two
 
 
+@pytest.mark.parametrize(("text", "jurisdiction", "level", "want"), [
+    ("西陵街道“和事佬”调解室全年调处矛盾纠纷384件。", "西陵区", "county", None),
+    ("西陵街道“和事佬”调解室全年调处矛盾纠纷384件。", "西陵街道", "township", 384),
+    ("汇川区全年调处矛盾纠纷9216件。", "遵义市", "prefecture", None),
+    ("长阳县全年调解矛盾纠纷500件。", "长阳土家族自治县", "county", 500),
+    ("健全区、街道、社区三级调解网络,全区各级人民调解组织共调解矛盾纠纷1.36万件。", "江汉区", "county", 13600),
+], ids=["街道-in-区", "街道-own", "区-in-市", "自治县-short", "not-a-place"])
+def test_a_named_place_is_a_part_unless_it_is_the_jurisdiction(text, jurisdiction, level, want):
+    got = extract_indicators(normalise_text(text)[0], 2024, level, jurisdiction).values.get("mediation_disputes")
+    assert (got.value if got else None) == want
+
+
+def test_the_topic_carries_into_the_next_sentence_only():
+    text = "全年区政府受理行政复议案件47件。审结45件,纠错率0%。"
+    values = extract(text)[1]
+    assert values["reconsideration_closed"].value == 45 and values["reconsideration_correction_rate"].value == 0
+    assert "reconsideration_closed" not in extract("全年区政府受理行政复议案件47件。\n\n审结45件。")[1]
+
+
 def test_variant_fuyi_is_reconsideration():
     assert extract("全年新收行政覆議案件213件。")[1]["reconsideration_received"].value == 213
 
