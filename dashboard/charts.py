@@ -112,10 +112,20 @@ def bar_chart(
 
 
 def composite_chart(
-    scores: pd.DataFrame, *, title: str, subtitle: str, unranked: list[str] | None = None
+    scores: pd.DataFrame,
+    *,
+    title: str,
+    subtitle: str,
+    unranked: list[str] | None = None,
+    most: int = 40,
 ) -> go.Figure:
-    """Composite z-score bars around zero (right of zero: above the group's average)."""
+    """Composite z-score bars around zero (right of zero: above the group's average). A group larger
+    than `most` shows its top and bottom most/2 (a chart of 1,300 bars is neither readable nor quick to
+    draw); the note inside the figure says so, and the page's table holds every place."""
     data = scores.sort_values(["score", "place"], ascending=[True, False])
+    total = len(data)
+    if total > most:
+        data = pd.concat([data.head(most // 2), data.tail(most // 2)])
     fig = go.Figure(
         go.Bar(
             x=data["score"],
@@ -140,7 +150,11 @@ def composite_chart(
     )
     fig.update_yaxes(type="category", automargin=True)
     notes = ["0 为组内平均；右侧高于平均，左侧低于平均"]
-    notes += ["未排名（指标不足）：" + "、".join(unranked)] if unranked else []
+    if total > most:
+        notes.append(f"图中为得分最高与最低各 {most // 2} 个地区（共 {total:,} 个），完整排名见上表")
+    if unranked:
+        names = "、".join(unranked[:20])
+        notes.append(f"未排名（指标不足）：{names}" + (f" 等 {len(unranked):,} 个" if len(unranked) > 20 else ""))
     return _frame_layout(fig, title, subtitle, notes, height=max(160, 60 + 38 * len(data)))
 
 

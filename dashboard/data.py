@@ -6,16 +6,29 @@ the connection and every cached query are keyed by it. Filter values always trav
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
-from dashboard.ranking import place_labels
+from dashboard.fmt import MISSING
 from pipeline import config
 
 DbKey = tuple[str, int, int, int]
+
+# Every current report's display name, as a CTE the queries join: the jurisdiction, plus where it is
+# when places elsewhere share the name — its city (or province) for 鼓楼区 of 南京 and of 福州, and its
+# county too for a township (城关镇 of 社旗县 and of 西峡县) — so one label never mixes two places.
+PLACES = """places AS (
+    SELECT report_id, CASE
+        WHEN jurisdiction IS NULL THEN '（未识别地区）'
+        WHEN count(DISTINCT concat_ws('/', province, city, county)) OVER (PARTITION BY jurisdiction) > 1
+            THEN jurisdiction || '（' || coalesce(city, province, '')
+                 || CASE WHEN level = 'township' THEN coalesce(county, '') ELSE '' END || '）'
+        ELSE jurisdiction END AS place
+    FROM current_reports)"""
 
 
 def db_key() -> DbKey | None:
@@ -51,6 +64,10 @@ def _connection(key: DbKey) -> duckdb.DuckDBPyConnection:
 
 @st.cache_data(max_entries=512, show_spinner=False)
 def _query(key: DbKey, sql: str, params: tuple) -> pd.DataFrame:
+    return _fetch(key, sql, params)
+
+
+def _fetch(key: DbKey, sql: str, params: tuple) -> pd.DataFrame:
     try:
         return _run(key, sql, params)
     except duckdb.ConnectionException:  # closed by a concurrent swap: once more, on the newer version
@@ -65,12 +82,13 @@ def _run(key: DbKey, sql: str, params: tuple) -> pd.DataFrame:
         cur.close()
 
 
-def query(sql: str, params: tuple = ()) -> pd.DataFrame:
-    """Run a read-only query with parameters against the current database version (cached)."""
+def query(sql: str, params: tuple = (), *, cache: bool = True) -> pd.DataFrame:
+    """Run a read-only query with parameters against the current database version (cached, unless
+    `cache` is False: a result too big to keep, or one asked for outside a script run)."""
     key = db_key()
     if key is None:
         raise FileNotFoundError(str(config.db_path()))
-    return _query(key, sql, tuple(params))
+    return (_query if cache else _fetch)(key, sql, tuple(params))
 
 
 def db_status() -> tuple[str, str]:
@@ -88,19 +106,49 @@ def db_status() -> tuple[str, str]:
 
 def load_reports() -> pd.DataFrame:
     """Current reports' metadata (no text), with a `place` label that is unique per place."""
-    reports = query(
-        "SELECT report_id, source, format, script, jurisdiction, province, city, county, level, year, title,"
-        " ingested_at FROM current_reports ORDER BY jurisdiction, year"
+    return query(
+        f"WITH {PLACES} SELECT r.report_id, r.source, r.format, r.script, r.jurisdiction, r.province, r.city,"
+        " r.county, r.level, r.year, r.title, r.ingested_at, p.place"
+        " FROM current_reports r JOIN places p USING (report_id) ORDER BY r.jurisdiction, r.year, r.report_id"
     )
-    return reports.assign(place=place_labels(reports))
 
 
 def load_defs() -> pd.DataFrame:
     """The indicator definitions in display order."""
     return query(
         "SELECT key, name, group_key, group_name, kind, unit, direction, definition, sort_order"
-        " FROM indicator_defs ORDER BY sort_order"
+        " FROM indicator_defs ORDER BY sort_order, key"
     )
+
+
+def _value_filters(
+    year: int | None,
+    keys: list[str] | None,
+    report_ids: list[str] | None,
+    level: str | None,
+    province: str | None,
+    city: str | None,
+    places: list[str] | None,
+) -> tuple[str, list]:
+    """The WHERE clause over indicator_values v joined to places p, and its parameters."""
+    where, params = ["TRUE"], []
+    for column, want in (("year", year), ("level", level), ("province", province), ("city", city)):
+        if want is not None:
+            where.append(f"v.{column} = ?")  # the column name is ours; the value is a parameter
+            params.append(want)
+    for column, want in (("v.key", keys), ("v.report_id", report_ids), ("p.place", places)):
+        if want is not None:
+            where.append(f"{column} IN (SELECT unnest(?::VARCHAR[]))")  # a hash semi-join, not a scan per row
+            params.append(list(want))
+    return " AND ".join(where), params
+
+
+VALUE_COLUMNS = (
+    "v.report_id, v.jurisdiction, v.province, v.city, v.county, v.level, v.year, v.key, v.name,"
+    " v.group_name, v.kind, v.unit, d.direction, v.value, v.unit_as_written, v.qualifier, v.derived,"
+    ' v.evidence, v.start, v."end", v.origin, v.sort_order, p.place'
+)
+VALUES_FROM = "indicator_values v JOIN indicator_defs d USING (key) JOIN places p USING (report_id)"
 
 
 def load_values(
@@ -111,57 +159,141 @@ def load_values(
     level: str | None = None,
     province: str | None = None,
     city: str | None = None,
+    places: list[str] | None = None,
 ) -> pd.DataFrame:
     """Indicator values of current reports, optionally for one year, some keys, some reports, one
-    level / province / city (None leaves a filter open)."""
-    where, params = ["TRUE"], []
-    for column, want in (("year", year), ("level", level), ("province", province), ("city", city)):
-        if want is not None:
-            where.append(f"v.{column} = ?")  # the column name is ours; the value is a parameter
-            params.append(want)
-    if keys is not None:
-        where.append("v.key IN (SELECT unnest(?::VARCHAR[]))")
-        params.append(list(keys))
-    if report_ids is not None:
-        where.append("v.report_id IN (SELECT unnest(?::VARCHAR[]))")  # a hash semi-join, not a scan per row
-        params.append(list(report_ids))
-    values = query(
-        "SELECT v.report_id, v.jurisdiction, v.province, v.city, v.county, v.level, v.year, v.key, v.name,"
-        " v.group_name, v.kind, v.unit, d.direction, v.value, v.unit_as_written, v.qualifier, v.derived,"
-        ' v.evidence, v.start, v."end", v.origin, v.sort_order'
-        " FROM indicator_values v JOIN indicator_defs d USING (key)"
-        f" WHERE {' AND '.join(where)} ORDER BY v.sort_order, v.jurisdiction",
+    level / province / city, some places (None leaves a filter open)."""
+    where, params = _value_filters(year, keys, report_ids, level, province, city, places)
+    return query(
+        f"WITH {PLACES} SELECT {VALUE_COLUMNS} FROM {VALUES_FROM}"
+        f" WHERE {where} ORDER BY v.sort_order, v.jurisdiction",
         tuple(params),
     )
-    places = load_reports().set_index("report_id")["place"]
-    return values.assign(place=values["report_id"].map(places))
 
 
-def load_download_table(
-    year: int | None, keys: list[str] | None, level: str | None, province: str | None, city: str | None
-) -> pd.DataFrame:
-    """The 数据下载 table for these filters, shaped once per database version and filter choice."""
-    return _download_table(db_key(), year, tuple(keys) if keys else None, level, province, city)
+def places_per_key(
+    year: int | None, *, level: str | None = None, places: list[str] | None = None
+) -> pd.Series:
+    """How many places give each key (key → count; keys nobody gives are absent)."""
+    where, params = _value_filters(year, None, None, level, None, None, places)
+    counts = query(
+        f"WITH {PLACES} SELECT v.key, count(DISTINCT p.place) AS n FROM {VALUES_FROM}"
+        f" WHERE {where} GROUP BY v.key",
+        tuple(params),
+    )
+    return counts.set_index("key")["n"]
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def _download_table(key: DbKey | None, year, keys, level, province, city) -> pd.DataFrame:
+DOWNLOAD_ORDER = "ORDER BY v.year DESC NULLS LAST, p.place, v.sort_order, v.report_id"  # the table's order
+
+
+def load_download_preview(
+    year: int | None,
+    keys: list[str] | None,
+    level: str | None,
+    province: str | None,
+    city: str | None,
+    limit: int,
+) -> tuple[pd.DataFrame, int, int]:
+    """The first `limit` rows of the 数据下载 table for these filters, and the whole table's number of
+    rows and of places: the page shows a preview, the downloads make the whole table on a click."""
     from dashboard.export import download_table
 
-    values = load_values(year, list(keys) if keys else None, level=level, province=province, city=city)
-    return download_table(values)
+    where, params = _value_filters(year, keys, None, level, province, city, None)
+    head = query(
+        f"WITH {PLACES} SELECT {VALUE_COLUMNS} FROM {VALUES_FROM} WHERE {where} {DOWNLOAD_ORDER} LIMIT ?",
+        (*params, int(limit)),
+    )
+    size = query(
+        f"WITH {PLACES} SELECT count(*) AS n, count(DISTINCT p.place) AS places FROM {VALUES_FROM}"
+        f" WHERE {where}",
+        tuple(params),
+    )
+    return download_table(head), int(size["n"].iloc[0]), int(size["places"].iloc[0])
+
+
+def iter_download_table(
+    year: int | None,
+    keys: list[str] | None,
+    level: str | None,
+    province: str | None,
+    city: str | None,
+    rows: int = 20_000,
+) -> Iterator[pd.DataFrame]:
+    """The whole 数据下载 table for these filters, `rows` rows at a time in the table's order (at least
+    one piece, maybe empty). Made on a download click, outside the script run, and never cached: at
+    national scale the whole table takes half a gigabyte in pandas, a piece a few megabytes. A build
+    that swaps the database in the middle ends the download with an error (click again)."""
+    from dashboard.export import download_table
+
+    where, params = _value_filters(year, keys, None, level, province, city, None)
+    sql = f"WITH {PLACES} SELECT {VALUE_COLUMNS} FROM {VALUES_FROM} WHERE {where} {DOWNLOAD_ORDER}"
+    key = db_key()
+    if key is None:
+        raise FileNotFoundError(str(config.db_path()))
+    cur = _connection(key).cursor()
+    try:
+        try:
+            result = cur.execute(sql, params)
+        except duckdb.ConnectionException:  # closed by a concurrent swap: once more, on the newer version
+            cur = _connection(db_key() or key).cursor()
+            result = cur.execute(sql, params)
+        piece = result.fetch_df_chunk(max(1, rows // 2048))  # DuckDB hands out vectors of 2,048 rows
+        yield download_table(piece)
+        while not (piece := result.fetch_df_chunk(max(1, rows // 2048))).empty:
+            yield download_table(piece)
+    finally:
+        cur.close()
 
 
 def load_coverage(year: int | None = None) -> pd.DataFrame:
     """Current reports × indicators with has_value, plus place and sort order."""
-    rows = query(
-        "SELECT c.report_id, c.jurisdiction, c.year, c.key, c.name, c.group_name, c.has_value, d.sort_order"
-        " FROM coverage c JOIN indicator_defs d USING (key) WHERE (? IS NULL OR c.year = ?)"
-        " ORDER BY d.sort_order",
+    return query(
+        f"WITH {PLACES} SELECT c.report_id, c.jurisdiction, c.year, c.key, c.name, c.group_name, c.has_value,"
+        " d.sort_order, p.place FROM coverage c JOIN indicator_defs d USING (key) JOIN places p USING (report_id)"
+        " WHERE (? IS NULL OR c.year = ?) ORDER BY d.sort_order",
         (year, year),
     )
-    places = load_reports().set_index("report_id")["place"]
-    return rows.assign(place=rows["report_id"].map(places))
+
+
+def load_coverage_matrix(year: int | None = None) -> pd.DataFrame:
+    """The 总览 coverage matrix, pivoted in DuckDB (reports × indicators is hundreds of thousands of
+    rows at national scale): 地区, 年度, then 有 / 无数据 per indicator name.
+    A report has a value for a key when it has an indicators row for it, as in the coverage view;
+    grouping the indicators rows by report takes half the time of pivoting the view's cross join."""
+    defs = load_defs()
+    cells = ", ".join(
+        f"CASE WHEN bool_or(i.key = ?) THEN '有' ELSE '{MISSING}' END AS c{n}" for n in range(len(defs))
+    )
+    wide = query(
+        f"WITH {PLACES} SELECT p.place, r.year, {cells} FROM current_reports r JOIN places p USING (report_id)"
+        " LEFT JOIN indicators i USING (report_id) WHERE (? IS NULL OR r.year = ?)"
+        " GROUP BY p.place, r.year ORDER BY p.place, r.year NULLS LAST",
+        (*defs["key"], year, year),
+    )
+    if wide.empty:
+        return pd.DataFrame()
+    wide.columns = ["地区", "年度", *defs["name"]]
+    return wide
+
+
+def load_coverage_summary(year: int | None = None) -> pd.DataFrame:
+    """Per indicator, how many reports give it, of how many, as a share (counted in DuckDB from the
+    indicators rows, as load_coverage_matrix)."""
+    out = query(
+        'SELECT d.group_name AS "类别", d.name AS "指标", count(i.report_id) AS "有数据的报告",'
+        ' any_value(t.n) AS "报告总数" FROM indicator_defs d'
+        " CROSS JOIN (SELECT count(*) AS n FROM current_reports WHERE (? IS NULL OR year = ?)) t"
+        " LEFT JOIN (SELECT i.key, i.report_id FROM indicators i JOIN current_reports r USING (report_id)"
+        " WHERE (? IS NULL OR r.year = ?)) i USING (key)"
+        " GROUP BY d.sort_order, d.group_name, d.name HAVING any_value(t.n) > 0"
+        " ORDER BY d.sort_order, d.group_name, d.name",
+        (year, year, year, year),
+    )
+    shares = [
+        f"{s / c:.0%}" if c else MISSING for s, c in zip(out["有数据的报告"], out["报告总数"], strict=True)
+    ]
+    return out.assign(覆盖率=shares)
 
 
 def load_last_build() -> dict | None:
@@ -187,11 +319,10 @@ def load_report_text(report_id: str) -> str:
 
 def search_mentions(phrase: str, limit: int = 5000) -> pd.DataFrame:
     """Every figure whose clause contains `phrase` (plain substring, no wildcards), newest year first."""
-    rows = query(
-        "SELECT m.report_id, r.jurisdiction, r.province, r.city, r.level, r.year, m.value, m.unit, m.qualifier,"
-        ' m.clause, m.start, m."end" FROM mentions m JOIN current_reports r USING (report_id)'
+    return query(
+        f"WITH {PLACES} SELECT m.report_id, r.jurisdiction, r.province, r.city, r.level, r.year, m.value, m.unit,"
+        ' m.qualifier, m.clause, m.start, m."end", p.place FROM mentions m JOIN current_reports r USING (report_id)'
+        " JOIN places p USING (report_id)"
         " WHERE contains(m.clause, ?) ORDER BY r.year DESC, r.jurisdiction, m.seq LIMIT ?",
         (phrase, int(limit)),
     )
-    places = load_reports().set_index("report_id")["place"]
-    return rows.assign(place=rows["report_id"].map(places))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterable
 
 import pandas as pd
 
@@ -33,6 +34,16 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     """CSV in UTF-8 with a BOM so Excel on Chinese Windows opens it without mojibake."""
     return neutralise_frame(frame).to_csv(index=False).encode("utf-8-sig")
+
+
+def pieces_to_csv_bytes(pieces: Iterable[pd.DataFrame]) -> bytes:
+    """to_csv_bytes of the pieces of one table put together, written a piece at a time (header once),
+    so a big table is never whole in memory."""
+    out = io.BytesIO()
+    for n, piece in enumerate(pieces):
+        text = neutralise_frame(piece).to_csv(index=False, header=n == 0)
+        out.write(text.encode("utf-8-sig" if n == 0 else "utf-8"))
+    return out.getvalue()
 
 
 def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "法治对标") -> bytes:

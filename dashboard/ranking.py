@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.fmt import MISSING, UNRANKED, format_value
+from dashboard.fmt import UNRANKED, format_value
 
 COMPOSITE_METHOD = """\
 **综合得分怎么算**
@@ -21,16 +21,6 @@ COMPOSITE_METHOD = """\
 6. 排名采用竞争排名（1、2、2、4）：得分相同者名次相同，下一名次跳过。
 
 数值带“余、约、近”等限定词的，按报告所写数字计算。"""
-
-
-def place_labels(reports: pd.DataFrame) -> pd.Series:
-    """A display name per report: the jurisdiction, plus its city (or province) when the name is shared
-    by places in different cities (e.g. 鼓楼区), so one label never mixes two places."""
-    where = reports["city"].fillna(reports["province"]).fillna("")
-    distinct = reports.assign(_w=where).groupby("jurisdiction")["_w"].transform("nunique")
-    label = reports["jurisdiction"].fillna("（未识别地区）")
-    shared = distinct > 1
-    return label.where(~shared, label + "（" + where + "）")
 
 
 def competition_rank(values: pd.Series, direction: str) -> pd.Series:
@@ -114,20 +104,6 @@ def composite_scores(
     return out
 
 
-def coverage_matrix(coverage: pd.DataFrame) -> pd.DataFrame:
-    """place/year × indicator name: 有 where the report gives a value, 无数据 where it does not."""
-    if coverage.empty:
-        return pd.DataFrame()
-    names = coverage.sort_values("sort_order").drop_duplicates("key")["name"].to_list()
-    cells = coverage.assign(cell=coverage["has_value"].map({True: "有", False: MISSING}))
-    cells = cells.drop_duplicates(["place", "year", "name"])
-    wide = cells.pivot(index=["place", "year"], columns="name", values="cell")
-    wide = wide.reindex(columns=names).fillna(MISSING)
-    wide.index = wide.index.set_names(["地区", "年度"])
-    wide.columns.name = None
-    return wide.reset_index()
-
-
 def labelled(values: pd.DataFrame) -> pd.DataFrame:
     """The values with a `label` column that keeps the qualifier (`20,000+`, `≈98`, `56.95%`)."""
     labels = [
@@ -137,29 +113,11 @@ def labelled(values: pd.DataFrame) -> pd.DataFrame:
     return values.assign(label=labels)
 
 
-def coverage_summary(coverage: pd.DataFrame) -> pd.DataFrame:
-    """Per indicator: how many reports give it, of how many, as a share (the matrix, summed up)."""
-    if coverage.empty:
-        return pd.DataFrame(columns=["类别", "指标", "有数据的报告", "报告总数", "覆盖率"])
-    g = coverage.groupby(["sort_order", "group_name", "name"], sort=True)["has_value"]
-    out = g.agg(["sum", "count"]).reset_index()
-    return pd.DataFrame(
-        {
-            "类别": out["group_name"],
-            "指标": out["name"],
-            "有数据的报告": out["sum"].astype(int),
-            "报告总数": out["count"].astype(int),
-            "覆盖率": [
-                f"{s / c:.0%}" if c else "无数据" for s, c in zip(out["sum"], out["count"], strict=True)
-            ],
-        }
-    )
-
-
 def value_table(values: pd.DataFrame, peers: list[str]) -> tuple[pd.DataFrame, list[str]]:
     """The numbers behind one indicator's chart, sorted high to low, and the peers without the figure."""
     have = labelled(values.drop_duplicates("place")).sort_values(["value", "place"], ascending=[False, True])
-    missing = [p for p in dict.fromkeys(peers) if p not in set(have["place"])]
+    given = set(have["place"])
+    missing = [p for p in dict.fromkeys(peers) if p not in given]
     table = pd.DataFrame(
         {
             "地区": have["place"].to_list(),

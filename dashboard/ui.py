@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import runpy
 import threading
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -84,7 +85,7 @@ def default_composite_keys(reports: pd.DataFrame, directional: list[str]) -> lis
     """排名's default composite indicators: those at least two places of the default peer group give.
     Fixed for a database (not for the group on screen), so a link without `cind` always means the same."""
     level, year = default_peer(reports)
-    counts = data.load_values(year, level=level).groupby("key")["place"].nunique()
+    counts = data.places_per_key(year, level=level)
     return [k for k in directional if counts.get(k, 0) >= 2]
 
 
@@ -93,10 +94,13 @@ def default_indicator(reports: pd.DataFrame, defs: pd.DataFrame) -> list[str]:
     (fixed for a database, so a link without `ind` always means the same)."""
     level, year = default_peer(reports)
     peers, _ = default_places(filter_reports(reports, year=year), level, year)
-    values = data.load_values(year)
-    counts = values[values["place"].isin(peers)].groupby("key")["place"].nunique()
-    counts = counts.reindex(defs["key"]).fillna(0)
+    counts = data.places_per_key(year, places=peers).reindex(defs["key"]).fillna(0)
     return [counts.idxmax()] if counts.max() else []
+
+
+def years_of(reports: pd.DataFrame) -> list[int]:
+    """The distinct years of these reports, old to new."""
+    return sorted(reports["year"].dropna().astype(int).unique().tolist())
 
 
 def filter_reports(
@@ -128,7 +132,8 @@ def peer_group(reports: pd.DataFrame, *, year_key: str = "year") -> dict:
     """Level / province / city / year pickers; returns the choice, its peers' places and a caption."""
     default_level, default_year = default_peer(reports)
     cols = st.columns(4)
-    levels = [lv for lv in LEVEL_NAMES if lv in set(reports["level"].dropna())]
+    given = set(reports["level"].dropna().unique())
+    levels = [lv for lv in LEVEL_NAMES if lv in given]
     level = cols[0].selectbox(
         "层级",
         levels,
@@ -142,7 +147,7 @@ def peer_group(reports: pd.DataFrame, *, year_key: str = "year") -> dict:
     province = cols[1].selectbox("省份", provinces, key="province", bind="query-params")
     cities = [ALL] + sorted(filter_reports(at_level, province=province)["city"].dropna().unique())
     city = cols[2].selectbox("城市", cities, key="city", bind="query-params")
-    years = sorted({int(y) for y in at_level["year"].dropna()}, reverse=True) or [default_year]
+    years = years_of(at_level)[::-1] or [default_year]
     year = cols[3].selectbox(
         "年度", years, index=_index(years, default_year), key=year_key, bind="query-params"
     )
@@ -191,13 +196,14 @@ def show_chart(fig, filename: str) -> None:
     st.plotly_chart(fig, config=charts.chart_config(filename), width="stretch")
 
 
-def download_buttons(frame: pd.DataFrame, parts: list[object], key: str) -> None:
-    """CSV (UTF-8 BOM) and XLSX buttons side by side, file names from `parts`; the files are made only
-    when a button is clicked (an XLSX of 100,000 rows takes seconds)."""
+def download_buttons(pieces: Callable[[], Iterable[pd.DataFrame]], parts: list[object], key: str) -> None:
+    """CSV (UTF-8 BOM) and XLSX buttons side by side, file names from `parts`; `pieces()` gives the
+    table (in one or more pieces) and the file is made only when a button is clicked (an XLSX of
+    100,000 rows takes seconds; a CSV is written a piece at a time)."""
     left, right = st.columns(2)
     left.download_button(
         "下载 CSV",
-        lambda: export.to_csv_bytes(frame),
+        lambda: export.pieces_to_csv_bytes(pieces()),
         file_name=export.export_filename(parts, "csv"),
         mime="text/csv",
         key=f"{key}_csv",
@@ -206,7 +212,7 @@ def download_buttons(frame: pd.DataFrame, parts: list[object], key: str) -> None
     )
     right.download_button(
         "下载 Excel（XLSX）",
-        lambda: export.to_xlsx_bytes(frame),
+        lambda: export.to_xlsx_bytes(pd.concat(list(pieces()), ignore_index=True)),
         file_name=export.export_filename(parts, "xlsx"),
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx",

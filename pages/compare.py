@@ -11,7 +11,7 @@ ui.require_data()
 
 reports, defs = data.load_reports(), data.load_defs()
 level, latest = ui.default_peer(reports)
-years = sorted({int(y) for y in reports["year"].dropna()}, reverse=True)
+years = ui.years_of(reports)[::-1]
 
 left, right = st.columns([1, 3])
 year = left.selectbox("年度", years, index=years.index(latest), key="year", bind="query-params")
@@ -27,7 +27,6 @@ chosen = (
     )
     or peers
 )
-in_year_values = data.load_values(year=year)
 keys = ui.indicator_picker(
     defs, key="ind", label="指标（可多选）", default=ui.default_indicator(reports, defs)
 )
@@ -35,7 +34,7 @@ keys = ui.indicator_picker(
 if not keys:
     st.info("请至少选择一项指标。")
     st.stop()
-values = ranking.labelled(in_year_values[in_year_values["place"].isin(chosen)])
+values = ranking.labelled(data.load_values(year, keys, places=chosen))
 group = f"{year}年，所选 {len(chosen)} 个地区" if chosen != peers else f"{group_name}（{len(peers)} 个）"
 for key in keys:
     d = defs.set_index("key").loc[key]

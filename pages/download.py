@@ -16,24 +16,27 @@ provinces = [ui.ALL] + sorted(reports["province"].dropna().unique())
 province = c1.selectbox("省份", provinces, key="province", bind="query-params")
 cities = [ui.ALL] + sorted(ui.filter_reports(reports, province=province)["city"].dropna().unique())
 city = c2.selectbox("城市", cities, key="city", bind="query-params")
-levels = [ui.ALL] + [lv for lv in LEVEL_NAMES if lv in set(reports["level"].dropna())]
+given = set(reports["level"].dropna().unique())
+levels = [ui.ALL] + [lv for lv in LEVEL_NAMES if lv in given]
 level = c3.selectbox(
     "层级", levels, key="level", bind="query-params", format_func=lambda x: LEVEL_NAMES.get(x, x)
 )
-years = [ui.ALL] + sorted({int(y) for y in reports["year"].dropna()}, reverse=True)
+years = [ui.ALL] + ui.years_of(reports)[::-1]
 year = c4.selectbox("年度", years, key="year", bind="query-params")
 keys = ui.indicator_picker(defs, key="ind", label="指标（不选即全部）", default=[])
 
-
-table = data.load_download_table(
-    ui.open_if_all(year), keys or None, ui.open_if_all(level), ui.open_if_all(province), ui.open_if_all(city)
+chosen = (
+    ui.open_if_all(year),
+    keys or None,
+    ui.open_if_all(level),
+    ui.open_if_all(province),
+    ui.open_if_all(city),
 )
-shown = f"，表中显示前 {SHOWN:,} 行，下载包含全部" if len(table) > SHOWN else ""
-st.caption(
-    f"共 {len(table):,} 行（{table['地区'].nunique():,} 个地区）{shown}。没有数字的指标不出现在表中：缺失不是 0。"
-)
+table, rows, places = data.load_download_preview(*chosen, limit=SHOWN)
+shown = f"，表中显示前 {SHOWN:,} 行，下载包含全部" if rows > SHOWN else ""
+st.caption(f"共 {rows:,} 行（{places:,} 个地区）{shown}。没有数字的指标不出现在表中：缺失不是 0。")
 st.dataframe(
-    table.head(SHOWN),
+    table,
     hide_index=True,
     width="stretch",
     column_config={"数值": st.column_config.NumberColumn(format="localized")},
@@ -49,4 +52,4 @@ parts = [
     *(x for x in (province, city) if x != ui.ALL),
     LEVEL_NAMES.get(level) if level != ui.ALL else None,
 ]
-ui.download_buttons(table, parts, key="dl")
+ui.download_buttons(lambda: data.iter_download_table(*chosen), parts, key="dl")

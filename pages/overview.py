@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import data, ranking, ui
+from dashboard import data, ui
 from dashboard.fmt import LEVEL_NAMES
 
 ui.use_app_navigation()
@@ -13,17 +13,17 @@ reports = data.load_reports()
 c1, c2, c3 = st.columns(3)
 c1.metric("报告", f"{len(reports):,} 份")
 c2.metric("地区", f"{reports['place'].nunique():,} 个")
-years = sorted({int(y) for y in reports["year"].dropna()})
+years = ui.years_of(reports)
 c3.metric("年度", f"{len(years)} 个", help="、".join(map(str, years)))
 
 st.subheader("指标覆盖情况")
 choices = ["全部"] + sorted(years, reverse=True)
 year = st.selectbox("年度", choices, key="year", bind="query-params")
-coverage = data.load_coverage(None if year == "全部" else int(year))
+chosen = None if year == "全部" else int(year)
 st.caption("“有”表示该地区报告给出了这项数字；“无数据”表示报告没有写，不等于 0。")
-st.dataframe(ranking.coverage_matrix(coverage), hide_index=True, width="stretch")
+st.dataframe(data.load_coverage_matrix(chosen), hide_index=True, width="stretch")
 with st.expander("各指标的覆盖率"):
-    ui.table(ranking.coverage_summary(coverage))
+    ui.table(data.load_coverage_summary(chosen))
 
 levels = reports.groupby("level")["place"].nunique()
 st.caption("按层级：" + "，".join(f"{LEVEL_NAMES.get(k, k)} {v} 个" for k, v in levels.items()))

@@ -24,8 +24,8 @@ st.caption(
     f"{esc(where)} · {LEVEL_NAMES.get(report['level'], '未识别层级')} · 报告：{esc(report['report_id'])}"
 )
 
-values = data.load_values(year=year)
 peer_places = ui.filter_reports(reports, year=year, level=report["level"])["place"].unique()
+values = data.load_values(year, places=sorted({*peer_places, place}))  # the peers and this place
 table = profile.profile_table(defs, values, place, list(peer_places))
 st.subheader(f"{year}年指标（同级对比组：{LEVEL_NAMES.get(report['level'], '')} {len(peer_places)} 个地区）")
 st.dataframe(table, hide_index=True, width="stretch", height=36 * (len(table) + 1) + 4)
@@ -35,7 +35,8 @@ if len(years) < 2:
     st.info(f"{esc(place)}目前只有 {years[0]} 年一份报告，至少需要两个年度才能显示趋势图。")
 else:
     history = data.load_values(report_ids=mine["report_id"].to_list())
-    keys = [k for k in defs["key"] if k in set(history["key"])]
+    given = set(history["key"].unique())
+    keys = [k for k in defs["key"] if k in given]
     key = st.selectbox(
         "趋势指标", keys, key="trend", bind="query-params", format_func=defs.set_index("key")["name"].get
     )

@@ -20,7 +20,8 @@ values = data.load_values(
 )
 st.caption(f"对比组：{esc(group['caption'])}。排名为竞争排名（1、2、2、4）；没有该项数字的地区列为“未排名”。")
 
-present = [k for k in defs["key"] if k in set(values["key"])]
+given = set(values["key"].unique())
+present = [k for k in defs["key"] if k in given]
 groups = list(dict.fromkeys(defs["group_name"]))
 name = (
     st.segmented_control("指标类别", groups, default=groups[0], key="group", bind="query-params") or groups[0]

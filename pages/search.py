@@ -27,4 +27,4 @@ st.dataframe(
     width="stretch",
     column_config={"数值": st.column_config.NumberColumn(format="localized")},
 )
-ui.download_buttons(table, ["检索", phrase], key="dl")
+ui.download_buttons(lambda: [table], ["检索", phrase], key="dl")

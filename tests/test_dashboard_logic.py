@@ -10,7 +10,7 @@ import math
 import openpyxl
 import pandas as pd
 import pytest
-from conftest_dashboard import EARLIER, build_sample_db, earlier_haiyan, sample_dir
+from conftest_dashboard import EARLIER, build_sample_db, earlier_haiyan, sample_db, sample_dir  # noqa: F401
 
 from dashboard import charts, export, importing, profile, ranking, textview
 from dashboard.fmt import MISSING, UNRANKED, format_value
@@ -143,53 +143,44 @@ def test_peer_medians_one_value_per_place():
     assert med["k"] == 3.0 and med["x"] == 4.0
 
 
-def test_place_labels_tell_same_named_districts_apart():
-    reports = pd.DataFrame(
-        {
-            "jurisdiction": ["鼓楼区", "鼓楼区", "海盐县", None],
-            "province": ["江苏省", "福建省", "浙江省", None],
-            "city": ["南京市", "福州市", "嘉兴市", None],
-        }
+def small_report(title: str, signer: str, received: int) -> bytes:
+    return f"{title}\n全年受理行政复议案件{received}件。\n{signer}\n2025年3月1日\n".encode()
+
+
+def test_place_labels_tell_same_named_places_apart(tmp_path, monkeypatch):
+    """鼓楼区 of 南京 and of 福州, 城关镇 of two counties of one city: one label never mixes two places."""
+    from dashboard import data
+    from pipeline.build import build_database
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for name, title, signer in (
+        ("gulou_nj.txt", "南京市鼓楼区2024年法治政府建设年度报告", "南京市鼓楼区人民政府"),
+        ("gulou_fz.txt", "福州市鼓楼区2024年法治政府建设年度报告", "福州市鼓楼区人民政府"),
+        ("cg_sq.txt", "社旗县城关镇2024年法治政府建设年度报告", "社旗县城关镇人民政府"),
+        ("cg_xx.txt", "西峡县城关镇2024年法治政府建设年度报告", "西峡县城关镇人民政府"),
+        ("haiyan.txt", "海盐县2024年法治政府建设年度报告", "海盐县人民政府"),
+    ):
+        (folder / name).write_bytes(small_report(title, signer, 8))
+    build_database([folder], tmp_path / "fazhi.duckdb", corrections=tmp_path / "c.csv")
+    monkeypatch.setenv("FAZHI_DB", str(tmp_path / "fazhi.duckdb"))
+    assert sorted(data.load_reports()["place"]) == sorted(
+        ["鼓楼区（南京市）", "鼓楼区（福州市）", "城关镇（南阳市社旗县）", "城关镇（南阳市西峡县）", "海盐县"]
     )
-    assert ranking.place_labels(reports).to_list() == [
-        "鼓楼区（南京市）",
-        "鼓楼区（福州市）",
-        "海盐县",
-        "（未识别地区）",
-    ]
+    assert data.load_values(year=2024)["place"].nunique() == 5
 
 
-def test_coverage_matrix_marks_missing_as_no_data():
-    cov = pd.DataFrame(
-        {
-            "place": ["甲", "甲", "乙", "乙"],
-            "year": [2024] * 4,
-            "key": ["a", "b", "a", "b"],
-            "name": ["收案", "败诉率", "收案", "败诉率"],
-            "has_value": [True, False, True, True],
-            "sort_order": [1, 2, 1, 2],
-        }
-    )
-    m = ranking.coverage_matrix(cov).set_index("地区")
-    assert list(m.columns) == ["年度", "收案", "败诉率"]
-    assert m.loc["甲", "败诉率"] == MISSING and m.loc["乙", "败诉率"] == "有"
+def test_coverage_matrix_and_summary_mark_missing_as_no_data(sample_db, monkeypatch):
+    from dashboard import data
 
-
-def test_coverage_summary_counts_reports_with_a_value():
-    cov = pd.DataFrame(
-        {
-            "place": ["甲", "甲", "乙", "乙"],
-            "year": [2024] * 4,
-            "key": ["a", "b", "a", "b"],
-            "group_name": ["g"] * 4,
-            "name": ["收案", "败诉率", "收案", "败诉率"],
-            "has_value": [True, False, True, True],
-            "sort_order": [1, 2, 1, 2],
-        }
-    )
-    s = ranking.coverage_summary(cov)
-    assert s["指标"].to_list() == ["收案", "败诉率"]
-    assert s["有数据的报告"].to_list() == [2, 1] and s["覆盖率"].to_list() == ["100%", "50%"]
+    monkeypatch.setenv("FAZHI_DB", str(sample_db.db))
+    m = data.load_coverage_matrix(2024).set_index("地区")
+    assert list(m.columns[:2]) == ["年度", "行政复议收案数"]
+    assert m.loc["海盐县", "行政复议收案数"] == "有" and m.loc["桥头镇", "行政复议收案数"] == MISSING
+    s = data.load_coverage_summary(2024).set_index("指标")
+    assert s.loc["行政复议收案数", "报告总数"] == 4
+    assert s.loc["行政复议收案数", "有数据的报告"] == (m["行政复议收案数"] == "有").sum()
+    assert s.loc["行政复议收案数", "覆盖率"] == f"{s.loc['行政复议收案数', '有数据的报告'] / 4:.0%}"
 
 
 @pytest.mark.parametrize(
@@ -304,6 +295,15 @@ def test_bar_chart_is_briefing_ready_and_never_draws_missing():
 def test_chart_config_exports_png_at_scale_two_with_name():
     opts = charts.chart_config("法治对标_败诉率_2024")["toImageButtonOptions"]
     assert opts == {"format": "png", "scale": 2, "filename": "法治对标_败诉率_2024"}
+
+
+def test_a_large_group_charts_its_top_and_bottom_and_says_so():
+    scores = pd.DataFrame({"place": [f"地{i:04d}" for i in range(1300)], "score": [i / 100 for i in range(1300)]})
+    fig = charts.composite_chart(scores, title="综合得分", subtitle="县级", unranked=[f"未{i}" for i in range(30)])
+    drawn = list(fig.data[0].y)
+    assert len(drawn) == 40 and "地1299" in drawn and "地0000" in drawn and "地0650" not in drawn
+    note = fig.layout.annotations[0].text
+    assert "得分最高与最低各 20 个地区（共 1,300 个）" in note and "等 30 个" in note and "未29" not in note
 
 
 def test_composite_and_trend_charts_carry_source():
