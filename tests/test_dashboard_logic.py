@@ -170,7 +170,7 @@ def test_place_labels_tell_same_named_places_apart(tmp_path, monkeypatch):
     assert data.load_values(year=2024)["place"].nunique() == 5
 
 
-def test_coverage_matrix_and_summary_mark_missing_as_no_data(sample_db, monkeypatch):
+def test_coverage_matrix_and_summary_mark_missing_as_no_data(sample_db, monkeypatch):  # noqa: F811
     from dashboard import data
 
     monkeypatch.setenv("FAZHI_DB", str(sample_db.db))
