@@ -50,16 +50,25 @@ def main() -> int:
         reports, db = work / "reports", work / "fazhi.duckdb"
         t = time.perf_counter()
         make_reports(reports, args.n, args.distinct)
-        print(f"准备 {args.n} 个文件（{'内容各不相同' if args.distinct else '样本的原样副本'}）："
-              f"{time.perf_counter() - t:.1f} 秒")
+        print(
+            f"准备 {args.n} 个文件（{'内容各不相同' if args.distinct else '样本的原样副本'}）："
+            f"{time.perf_counter() - t:.1f} 秒"
+        )
         for label in ("首次构建", "再次构建（无变化）"):
             t = time.perf_counter()
-            s = build_database([reports], db, corrections=work / "corrections.csv", workers=args.workers,
-                               progress=sys.stderr.isatty())
+            s = build_database(
+                [reports],
+                db,
+                corrections=work / "corrections.csv",
+                workers=args.workers,
+                progress=sys.stderr.isatty(),
+            )
             secs = time.perf_counter() - t
             size = db.stat().st_size / 1e6
-            print(f"{label}：{secs:.1f} 秒，新解析 {s.parsed}（不同内容 {s.contents_parsed}），未变 {s.unchanged}，"
-                  f"失败 {len(s.failed)}，指标 {s.indicators} 条，数据库 {size:.1f} MB")
+            print(
+                f"{label}：{secs:.1f} 秒，新解析 {s.parsed}（不同内容 {s.contents_parsed}），未变 {s.unchanged}，"
+                f"失败 {len(s.failed)}，指标 {s.indicators} 条，数据库 {size:.1f} MB"
+            )
             for note in s.notes:
                 print(f"  注意：{note}")
     finally:

@@ -33,8 +33,12 @@ def time_startup(sample: Path, runs: int = 5) -> float:
     times = []
     for _ in range(runs):
         t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "pipeline", "extract", str(sample), "--jsonl"], cwd=ROOT,
-                       check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "pipeline", "extract", str(sample), "--jsonl"],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
         times.append(time.perf_counter() - t0)
     return statistics.median(times)
 
@@ -57,14 +61,22 @@ def main() -> None:
         plain = time_batch(paths, with_mentions=False)
         mentions = time_batch(paths, with_mentions=True)
         t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "pipeline", "extract", *map(str, paths), "--jsonl"], cwd=ROOT,
-                       check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "pipeline", "extract", *map(str, paths), "--jsonl"],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
         cli = time.perf_counter() - t0
     print(f"extraction benchmark: {n} reports (copies of the 5 samples, ~7 KB each), one process")
     print(f"  start-up (python -m pipeline extract, 1 file, median of 5): {startup:.2f} s   target < 1.5 s")
-    print(f"  after start-up, indicators only:    {n / plain:8.0f} reports/s  ({plain * 1000 / n:.2f} ms each)"
-          "   target >= 500")
-    print(f"  after start-up, with --mentions:    {n / mentions:8.0f} reports/s  ({mentions * 1000 / n:.2f} ms each)")
+    print(
+        f"  after start-up, indicators only:    {n / plain:8.0f} reports/s  ({plain * 1000 / n:.2f} ms each)"
+        "   target >= 500"
+    )
+    print(
+        f"  after start-up, with --mentions:    {n / mentions:8.0f} reports/s  ({mentions * 1000 / n:.2f} ms each)"
+    )
     print(f"  whole CLI run incl. start-up:        {n / cli:8.0f} reports/s  ({cli:.2f} s)")
 
 

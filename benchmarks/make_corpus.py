@@ -40,25 +40,42 @@ SHARE_FULL_WIDTH = 0.9  # reports are mostly typed with full-width punctuation: 
 
 # key: (present with probability, low, high) for a county; a prefecture's counts are ×4.
 COUNTS = {
-    "reconsideration_received": (0.85, 20, 600), "litigation_cases": (0.75, 10, 400),
-    "mediation_disputes": (0.8, 300, 20000), "pre_litigation_mediation": (0.35, 50, 5000),
-    "admin_disputes_resolved": (0.35, 3, 200), "normative_documents_reviewed": (0.7, 3, 80),
-    "major_decisions": (0.6, 1, 30), "case_files_reviewed": (0.6, 40, 2000),
-    "joint_inspections": (0.55, 15, 2000), "no_penalty_cases": (0.45, 8, 2000),
-    "legal_aid_cases": (0.6, 80, 3000), "legal_consultations": (0.5, 300, 50000),
+    "reconsideration_received": (0.85, 20, 600),
+    "litigation_cases": (0.75, 10, 400),
+    "mediation_disputes": (0.8, 300, 20000),
+    "pre_litigation_mediation": (0.35, 50, 5000),
+    "admin_disputes_resolved": (0.35, 3, 200),
+    "normative_documents_reviewed": (0.7, 3, 80),
+    "major_decisions": (0.6, 1, 30),
+    "case_files_reviewed": (0.6, 40, 2000),
+    "joint_inspections": (0.55, 15, 2000),
+    "no_penalty_cases": (0.45, 8, 2000),
+    "legal_aid_cases": (0.6, 80, 3000),
+    "legal_consultations": (0.5, 300, 50000),
     "exec_meeting_law_study": (0.7, 2, 24),
 }
 RATES = {  # key: (stated with probability, low, high, decimals)
-    "reconsideration_settlement_rate": (0.35, 8, 70, 2), "reconsideration_resolution_rate": (0.25, 40, 95, 1),
-    "litigation_loss_rate": (0.6, 0, 15, 2), "litigation_settlement_rate": (0.35, 5, 60, 2),
-    "court_appearance_rate": (0.7, 90, 100, 1), "mediation_success_rate": (0.5, 95, 99.9, 1),
+    "reconsideration_settlement_rate": (0.35, 8, 70, 2),
+    "reconsideration_resolution_rate": (0.25, 40, 95, 1),
+    "litigation_loss_rate": (0.6, 0, 15, 2),
+    "litigation_settlement_rate": (0.35, 5, 60, 2),
+    "court_appearance_rate": (0.7, 90, 100, 1),
+    "mediation_success_rate": (0.5, 95, 99.9, 1),
 }
 UNITS = {
-    "reconsideration": "件件件起宗", "litigation_cases": "件件起", "mediation_disputes": "件件起",
-    "pre_litigation_mediation": "件", "admin_disputes_resolved": "件起宗",
-    "normative_documents_reviewed": "件个份", "major_decisions": "项个件", "case_files_reviewed": ["卷", "份", "件"],
-    "joint_inspections": ["次", "次", "户次"], "no_penalty_cases": "件起", "legal_aid_cases": "件",
-    "legal_consultations": ["次", "人次"], "exec_meeting_law_study": "次",
+    "reconsideration": "件件件起宗",
+    "litigation_cases": "件件起",
+    "mediation_disputes": "件件起",
+    "pre_litigation_mediation": "件",
+    "admin_disputes_resolved": "件起宗",
+    "normative_documents_reviewed": "件个份",
+    "major_decisions": "项个件",
+    "case_files_reviewed": ["卷", "份", "件"],
+    "joint_inspections": ["次", "次", "户次"],
+    "no_penalty_cases": "件起",
+    "legal_aid_cases": "件",
+    "legal_consultations": ["次", "人次"],
+    "exec_meeting_law_study": "次",
 }
 
 # Phrasing families. A template names the keys it writes as {key}; each slot becomes a figure
@@ -159,15 +176,24 @@ TEMPLATES = {
 }
 # Sentences that hold figures the extractor must leave alone ({py} previous year, {m} a count).
 DISTRACTORS = [
-    "行政复议案件数同比增长{pct}。", "{py}年受理行政复议案件{m}件。", "不予受理行政复议申请{s}件。",
-    "各乡镇(街道)共审查规范性文件{s}件。", "各乡镇(街道)共调解矛盾纠纷{m}件。",
-    "一审行政诉讼发案量同比减少{pct}。", "行政复议纠错率同比下降{s}.{s}个百分点。",
-    "对全县{m}件行政规范性文件开展动态清理。", "评选优秀执法案卷{s}份,典型案例{s}个。",
-    "建成法律援助工作站{s}个。", "出庭应诉率同比提高{s}个百分点。", "举行政府重大行政决定听证会{s}次。",
-    "为{s}家企业提供涉外法律咨询、知识产权风险排查等服务。", "累计受理问题{m}件,办结率99.5%。",
+    "行政复议案件数同比增长{pct}。",
+    "{py}年受理行政复议案件{m}件。",
+    "不予受理行政复议申请{s}件。",
+    "各乡镇(街道)共审查规范性文件{s}件。",
+    "各乡镇(街道)共调解矛盾纠纷{m}件。",
+    "一审行政诉讼发案量同比减少{pct}。",
+    "行政复议纠错率同比下降{s}.{s}个百分点。",
+    "对全县{m}件行政规范性文件开展动态清理。",
+    "评选优秀执法案卷{s}份,典型案例{s}个。",
+    "建成法律援助工作站{s}个。",
+    "出庭应诉率同比提高{s}个百分点。",
+    "举行政府重大行政决定听证会{s}次。",
+    "为{s}家企业提供涉外法律咨询、知识产权风险排查等服务。",
+    "累计受理问题{m}件,办结率99.5%。",
 ]
 PLAN = [  # after the plan heading: targets, never results
-    "力争行政复议纠错率控制在{s}%以内。", "计划全年开展常务会议学法{s}次。",
+    "力争行政复议纠错率控制在{s}%以内。",
+    "计划全年开展常务会议学法{s}次。",
     "争取调解矛盾纠纷{m}件以上,调解成功率保持{s}%以上。",
 ]
 SECTIONS = [  # (heading, the template groups written under it)
@@ -178,8 +204,10 @@ SECTIONS = [  # (heading, the template groups written under it)
     ("坚持和发展新时代枫桥经验,预防化解矛盾纠纷", ["disputes"]),
 ]
 TITLES = [
-    "{name}{year}年法治政府建设年度报告", "{name}人民政府关于{year}年度法治政府建设工作情况的报告",
-    "{name}{year}年度法治政府建设工作情况报告", "{name}{year}年度法治政府建设情况的报告",
+    "{name}{year}年法治政府建设年度报告",
+    "{name}人民政府关于{year}年度法治政府建设工作情况的报告",
+    "{name}{year}年度法治政府建设工作情况报告",
+    "{name}{year}年度法治政府建设情况的报告",
 ]
 OPENINGS = [
     "{year}年,{name}坚持以习近平新时代中国特色社会主义思想为指导,深入贯彻习近平法治思想,"
@@ -203,8 +231,13 @@ PLAN_WORDS = re.compile(r"工作(?:安排|思路|计划|打算|重点|设想|举
 NUMERALS = "零一二三四五六七八九十"
 NOT_SCALED = {"exec_meeting_law_study", "major_decisions"}  # a prefecture meets and decides as often
 # Keys whose templates read naturally with 约/近/超过 before the figure (解答法律咨询约3200次).
-PREFIXABLE = {"mediation_disputes", "legal_consultations", "legal_aid_cases", "joint_inspections",
-              "case_files_reviewed"}
+PREFIXABLE = {
+    "mediation_disputes",
+    "legal_consultations",
+    "legal_aid_cases",
+    "joint_inspections",
+    "case_files_reviewed",
+}
 DERIVABLE = ("reconsideration_closed", "reconsideration_corrected", "reconsideration_correction_rate")
 KEYS = {*COUNTS, *RATES, *DERIVABLE}  # every indicator key a template may name
 SLOT = re.compile(r"\{(\w+)\}")
@@ -265,7 +298,9 @@ def write_count(rng: random.Random, value: int, unit: str, prefix: bool = False)
         return Figure(f"{word}{v}{unit}", v, qualifier)
     if r < 0.32:
         return Figure(str(value).translate({c: c + 0xFEE0 for c in range(48, 58)}) + unit, value, "exact")
-    return Figure(f"{value:,}{unit}" if value >= 1000 and rng.random() < 0.5 else f"{value}{unit}", value, "exact")
+    return Figure(
+        f"{value:,}{unit}" if value >= 1000 and rng.random() < 0.5 else f"{value}{unit}", value, "exact"
+    )
 
 
 def write_rate(rng: random.Random, value: float) -> Figure:
@@ -298,7 +333,9 @@ def draw_figures(rng: random.Random, place: Place) -> dict[str, Figure]:
             corrected = int(closed.value * rng.uniform(0, 0.15))
             out["reconsideration_corrected"] = Figure(f"{corrected}{unit}", corrected, "exact")
             if rng.random() < 0.3 and closed.value:
-                out["reconsideration_correction_rate"] = write_rate(rng, round(corrected / closed.value * 100, 2))
+                out["reconsideration_correction_rate"] = write_rate(
+                    rng, round(corrected / closed.value * 100, 2)
+                )
     for key, (p, lo, hi, decimals) in RATES.items():
         if rng.random() < p:
             value = round(rng.uniform(lo, hi), decimals)
@@ -313,8 +350,12 @@ def draw_figures(rng: random.Random, place: Place) -> dict[str, Figure]:
 def write_sentences(rng: random.Random, group: str, figures: dict[str, Figure], year: int) -> list[str]:
     """Sentences that state every figure of one group, each key once, from random families."""
     todo = figures.keys() & {k for t in TEMPLATES[group] for k in SLOT.findall(t)}
-    extras = {"year": str(year), "change": f"{rng.uniform(1, 40):.1f}%", "minor": str(rng.randint(2, 30)),
-              "pre_rate": f"{rng.uniform(20, 60):.1f}%"}
+    extras = {
+        "year": str(year),
+        "change": f"{rng.uniform(1, 40):.1f}%",
+        "minor": str(rng.randint(2, 30)),
+        "pre_rate": f"{rng.uniform(20, 60):.1f}%",
+    }
     out = []
     while todo:
         fits = [t for t in TEMPLATES[group] if (keys := KEYS & set(SLOT.findall(t))) and keys <= todo]
@@ -340,7 +381,9 @@ class Report:
     manifest: dict
 
 
-def write_report(i: int, place: Place, year: int, seed: int, filler: list[str], ambiguous: set[str]) -> Report:
+def write_report(
+    i: int, place: Place, year: int, seed: int, filler: list[str], ambiguous: set[str]
+) -> Report:
     """One synthetic report and its manifest entry; the same (i, place, year, seed) gives the same bytes."""
     rng = random.Random(f"{seed}:{i}:{place.code}:{year}")
     figures = draw_figures(rng, place)
@@ -367,8 +410,7 @@ def write_report(i: int, place: Place, year: int, seed: int, filler: list[str], 
     body.append(f"二、{SHORTFALLS}")
     body.append("".join(prose(rng.randint(2, 4))))
     body.append(f"三、{year + 1}年工作安排")
-    plan = prose(rng.randint(2, 4)) + [
-        rng.choice(PLAN).format(**distractor_values(rng, year))]
+    plan = prose(rng.randint(2, 4)) + [rng.choice(PLAN).format(**distractor_values(rng, year))]
     body.append("".join(plan))
     body.append(f"{full}人民政府\n{year + 1}年{rng.randint(1, 3)}月{rng.randint(1, 28)}日")
     script = "traditional" if rng.random() < SHARE_TRADITIONAL else "simplified"
@@ -386,14 +428,25 @@ def write_report(i: int, place: Place, year: int, seed: int, filler: list[str], 
     file = f"reports/{place.code[:2]}/{i:05d}_{place.code[:6]}_{year}.{fmt}"
     indicators = {k: {"value": f.value, "qualifier": f.qualifier} for k, f in sorted(figures.items())}
     add_derived(indicators)
-    meta = {"jurisdiction": name, "province": place.province, "city": place.city, "county": place.county,
-            "level": place.level, "year": year, "script": script}
+    meta = {
+        "jurisdiction": name,
+        "province": place.province,
+        "city": place.city,
+        "county": place.county,
+        "level": place.level,
+        "year": year,
+        "script": script,
+    }
     return Report(file, text, fmt, encoding, {"file": file, "meta": meta, "indicators": indicators})
 
 
 def distractor_values(rng: random.Random, year: int) -> dict[str, str]:
-    return {"py": str(year - rng.randint(1, 3)), "m": str(rng.randint(40, 900)), "s": str(rng.randint(2, 9)),
-            "pct": f"{rng.uniform(1, 40):.1f}%"}
+    return {
+        "py": str(year - rng.randint(1, 3)),
+        "m": str(rng.randint(40, 900)),
+        "s": str(rng.randint(2, 9)),
+        "pct": f"{rng.uniform(1, 40):.1f}%",
+    }
 
 
 def add_derived(indicators: dict[str, dict]) -> None:
@@ -405,7 +458,9 @@ def add_derived(indicators: dict[str, dict]) -> None:
         exact = corrected["qualifier"] == closed["qualifier"] == "exact"
         indicators["reconsideration_correction_rate"] = {
             "value": round(corrected["value"] / closed["value"] * 100, 2),
-            "qualifier": "exact" if exact else "approx", "derived": True}
+            "qualifier": "exact" if exact else "approx",
+            "derived": True,
+        }
 
 
 def full_width(text: str, percent: bool) -> str:
@@ -433,12 +488,12 @@ def wrap_html(text: str, name: str, encoding: str) -> str:
     lines = text.strip().split("\n")
     paras = "\n".join(f"<p>{line}</p>" for line in lines[1:])
     return (
-        f"<!-- {MARKER} -->\n<!DOCTYPE html>\n<html><head><meta charset=\"{encoding}\">"
+        f'<!-- {MARKER} -->\n<!DOCTYPE html>\n<html><head><meta charset="{encoding}">'
         f"<title>{lines[0]}_{name}人民政府</title></head>\n<body>\n"
-        f"<div class=\"nav\"><a href=\"/\">首页</a> | <a href=\"/zwgk\">政务公开</a></div>\n"
-        f"<div class=\"crumb\">当前位置: 首页 &gt; 政务公开 &gt; 法治政府建设</div>\n"
-        f"<div class=\"article\"><h1>{lines[0]}</h1>\n<p>{MARKER}</p>\n{paras}\n</div>\n"
-        f"<div class=\"footer\">版权所有: {name}人民政府 主办单位: {name}人民政府办公室 网站标识码: 0000000000</div>\n"
+        f'<div class="nav"><a href="/">首页</a> | <a href="/zwgk">政务公开</a></div>\n'
+        f'<div class="crumb">当前位置: 首页 &gt; 政务公开 &gt; 法治政府建设</div>\n'
+        f'<div class="article"><h1>{lines[0]}</h1>\n<p>{MARKER}</p>\n{paras}\n</div>\n'
+        f'<div class="footer">版权所有: {name}人民政府 主办单位: {name}人民政府办公室 网站标识码: 0000000000</div>\n'
         "</body></html>\n"
     )
 
@@ -462,7 +517,7 @@ def load_filler() -> list[str]:
                 continue
             if any(a in s for a in anchors) or any(match_at(s, p, table) for p in range(len(s))):
                 continue
-            if any(s[p:p + k] in stems for p in range(len(s)) for k in (2, 3)):
+            if any(s[p : p + k] in stems for p in range(len(s)) for k in (2, 3)):
                 continue
             out.append(s)
     return sorted(set(out))
@@ -482,10 +537,13 @@ def make_corpus(n: int, outdir: Path, seed: int = 7) -> list[dict]:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(encode(rep.text, rep.encoding))
         entries.append(rep.manifest)
-    about = (f"{MARKER} make_corpus.py N={n} seed={seed}: the values written into each synthetic report "
-             "(rules: shared/spec/indicators.md).")
-    (outdir / "manifest.json").write_text(json.dumps({"about": about, "reports": entries}, ensure_ascii=False,
-                                                     indent=1), encoding="utf-8")
+    about = (
+        f"{MARKER} make_corpus.py N={n} seed={seed}: the values written into each synthetic report "
+        "(rules: shared/spec/indicators.md)."
+    )
+    (outdir / "manifest.json").write_text(
+        json.dumps({"about": about, "reports": entries}, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
     return entries
 
 

@@ -46,12 +46,23 @@ def log(msg: str) -> None:
 
 def describe_machine() -> str:
     """CPU count and model, RAM, Python, OS, and the load when the run started (a shared box is slower)."""
-    mem = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-               if line.startswith("MemTotal:"))
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor() or "?")
-    return (f"{os.cpu_count()} CPU ({cpu}), {mem / 1024 / 1024:.1f} GiB RAM, Python {platform.python_version()}, "
-            f"{platform.system()} {platform.release()}, load {os.getloadavg()[0]:.1f} at start")
+    mem = next(
+        int(line.split()[1])
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal:")
+    )
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "?",
+    )
+    return (
+        f"{os.cpu_count()} CPU ({cpu}), {mem / 1024 / 1024:.1f} GiB RAM, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}, load {os.getloadavg()[0]:.1f} at start"
+    )
 
 
 def width(s: str) -> int:
@@ -86,26 +97,50 @@ def bench_extraction(files: list[Path], manifest: list[dict], sizes: tuple[int, 
             note = f"{run.rate:,.0f} reports/s"
             if procs == 1:
                 note += f" (CPU {run.cpu_seconds / n * 1000:.2f} ms each)"
-                rows.append(("extraction", f"1 process, {n:,} reports", note, f">= {RATE_PER_PROC}/s",
-                             verdict(run.rate >= RATE_PER_PROC)))
+                rows.append(
+                    (
+                        "extraction",
+                        f"1 process, {n:,} reports",
+                        note,
+                        f">= {RATE_PER_PROC}/s",
+                        verdict(run.rate >= RATE_PER_PROC),
+                    )
+                )
             else:
                 speedup = run.rate / rates[n, 1]
-                rows.append(("extraction", f"2 processes, {n:,} reports", f"{note} ({speedup:.2f}x)",
-                             f">= {SPEEDUP_2}x of 1", verdict(speedup >= SPEEDUP_2)))
+                rows.append(
+                    (
+                        "extraction",
+                        f"2 processes, {n:,} reports",
+                        f"{note} ({speedup:.2f}x)",
+                        f">= {SPEEDUP_2}x of 1",
+                        verdict(speedup >= SPEEDUP_2),
+                    )
+                )
                 last = run
     s = score_predictions(manifest, last.preds)
     failed = sum(not p.get("ok") for p in last.preds)
-    rows.append(("extraction", f"accuracy vs manifest, {last.files:,} reports",
-                 f"F1 {s.f1:.3f} P {s.precision:.3f} R {s.recall:.3f}", "", ""))
-    rows.append(("extraction", "  metadata fields right; unreadable files",
-                 f"{s.meta:.3f}; {failed}", "", ""))
+    rows.append(
+        (
+            "extraction",
+            f"accuracy vs manifest, {last.files:,} reports",
+            f"F1 {s.f1:.3f} P {s.precision:.3f} R {s.recall:.3f}",
+            "",
+            "",
+        )
+    )
+    rows.append(
+        ("extraction", "  metadata fields right; unreadable files", f"{s.meta:.3f}; {failed}", "", "")
+    )
     if s.wrong_keys:
         worst = ", ".join(f"{k} {n}" for k, n in s.wrong_keys.most_common(4))
         rows.append(("extraction", "  most disagreements", worst, "", ""))
     return rows
 
 
-def bench_build(corpus: Path, files: list[Path], sizes: tuple[int, ...], work: Path, seed: int) -> tuple[list, Path]:
+def bench_build(
+    corpus: Path, files: list[Path], sizes: tuple[int, ...], work: Path, seed: int
+) -> tuple[list, Path]:
     rows, corrections = [], work / "corrections.csv"  # absent: no corrections
     db = work / "none.duckdb"
     for n in sizes:
@@ -114,19 +149,37 @@ def bench_build(corpus: Path, files: list[Path], sizes: tuple[int, ...], work: P
         whole = n == len(files)
         r = run_build([corpus / "reports"] if whole else files[:n], db, corrections)
         ok = r.files_seen == n and r.failed == 0
-        rows.append(("build", f"full, {n:,} reports", f"{r.seconds:.1f} s, peak {r.peak_mb:,.0f} MB, "
-                     f"db {r.db_mb:,.0f} MB", f"< {FULL_BUILD_S} s" if whole else "",
-                     verdict(r.seconds < FULL_BUILD_S and ok) if whole else verdict(ok) if not ok else ""))
+        rows.append(
+            (
+                "build",
+                f"full, {n:,} reports",
+                f"{r.seconds:.1f} s, peak {r.peak_mb:,.0f} MB, db {r.db_mb:,.0f} MB",
+                f"< {FULL_BUILD_S} s" if whole else "",
+                verdict(r.seconds < FULL_BUILD_S and ok) if whole else verdict(ok) if not ok else "",
+            )
+        )
     current = count_current(db)
-    rows.append(("build", f"  reports current after the {sizes[-1]:,} build", f"{current:,}",
-                 f"{sizes[-1]:,} (all distinct)", verdict(current == sizes[-1])))
+    rows.append(
+        (
+            "build",
+            f"  reports current after the {sizes[-1]:,} build",
+            f"{current:,}",
+            f"{sizes[-1]:,} (all distinct)",
+            verdict(current == sizes[-1]),
+        )
+    )
     changed = change_figures(files, CHANGED, seed)
     log(f"build: incremental after changing {len(changed)} files")
     r = run_build([corpus / "reports"], db, corrections)
-    rows.append(("build", f"incremental, {len(changed)} files changed ({CHANGED:.0%})",
-                 f"{r.seconds:.1f} s, peak {r.peak_mb:,.0f} MB ({r.parsed} parsed, {r.unchanged:,} reused)",
-                 f"< {INCREMENTAL_S} s",
-                 verdict(r.seconds < INCREMENTAL_S and r.parsed == len(changed))))
+    rows.append(
+        (
+            "build",
+            f"incremental, {len(changed)} files changed ({CHANGED:.0%})",
+            f"{r.seconds:.1f} s, peak {r.peak_mb:,.0f} MB ({r.parsed} parsed, {r.unchanged:,} reused)",
+            f"< {INCREMENTAL_S} s",
+            verdict(r.seconds < INCREMENTAL_S and r.parsed == len(changed)),
+        )
+    )
     return rows, db
 
 
@@ -154,9 +207,18 @@ def bench_dashboard(db: Path, corpus: Path, manifest: list[dict], n: int) -> lis
     for t in times:
         shown = " / ".join("timeout" if x is None else f"{x:.2f}" for x in (t.first, t.link, t.nav))
         settled = all(x is not None and x < PAGE_S for x in (t.first, t.link, t.nav))
-        rows.append(("dashboard", f"{t.name}: first / link / sidebar", f"{shown} s", f"< {PAGE_S} s",
-                     verdict(settled)))
-    rows.append(("dashboard", "app peak memory (VmHWM)", f"{peak:,.0f} MB", f"< {APP_MB} MB", verdict(peak < APP_MB)))
+        rows.append(
+            (
+                "dashboard",
+                f"{t.name}: first / link / sidebar",
+                f"{shown} s",
+                f"< {PAGE_S} s",
+                verdict(settled),
+            )
+        )
+    rows.append(
+        ("dashboard", "app peak memory (VmHWM)", f"{peak:,.0f} MB", f"< {APP_MB} MB", verdict(peak < APP_MB))
+    )
     return rows
 
 
@@ -166,7 +228,9 @@ def run_stage(rows: list[tuple], stage: str, fn, *args):
         out = fn(*args)
     except Exception as e:  # a benchmark prints what it could measure
         log(f"{stage} failed: {type(e).__name__}: {e}")
-        rows.append((stage, "FAILED", f"{type(e).__name__}: {str(e).splitlines()[0][:70]}" if str(e) else "", "", ""))
+        rows.append(
+            (stage, "FAILED", f"{type(e).__name__}: {str(e).splitlines()[0][:70]}" if str(e) else "", "", "")
+        )
         return None
     rows += out[0] if isinstance(out, tuple) else out
     return out

@@ -85,8 +85,17 @@ class PeakMemory:
 
 def run_build(paths: list[Path], db: Path, corrections: Path) -> BuildRun:
     """`python -m pipeline build PATHS --db DB --corrections CSV`, timed, with its peak memory."""
-    cmd = [sys.executable, "-m", "pipeline", "build", *map(str, paths), "--db", str(db),
-           "--corrections", str(corrections)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pipeline",
+        "build",
+        *map(str, paths),
+        "--db",
+        str(db),
+        "--corrections",
+        str(corrections),
+    ]
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = PeakMemory(proc.pid)
@@ -97,8 +106,10 @@ def run_build(paths: list[Path], db: Path, corrections: Path) -> BuildRun:
         raise RuntimeError(f"build failed ({proc.returncode}): {err.decode(errors='replace')[-2000:]}")
     con = duckdb.connect(str(db), read_only=True)
     try:
-        row = con.execute("SELECT files_seen, parsed, unchanged, failed, indicators FROM builds "
-                          "ORDER BY finished_at DESC, started_at DESC LIMIT 1").fetchone()
+        row = con.execute(
+            "SELECT files_seen, parsed, unchanged, failed, indicators FROM builds "
+            "ORDER BY finished_at DESC, started_at DESC LIMIT 1"
+        ).fetchone()
     finally:
         con.close()
     return BuildRun(seconds, peak_kb / 1024, db.stat().st_size / 1e6, *row)
@@ -119,6 +130,6 @@ def change_figures(paths: list[Path], share: float, seed: int) -> list[Path]:
         if m is None:
             data += b"\n"
         else:
-            data = data[:m.start()] + str(int(m[1]) + 1).encode() + data[m.end():]
+            data = data[: m.start()] + str(int(m[1]) + 1).encode() + data[m.end() :]
         path.write_bytes(data)
     return chosen

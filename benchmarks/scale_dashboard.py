@@ -54,16 +54,24 @@ def time_pages(db: Path, folder: Path, place: str, runs: int = 2) -> tuple[list[
     proc, base = page_speed.start(db, folder)
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=page_speed.CHROMIUM, headless=True, args=page_speed.ARGS)
+            browser = p.chromium.launch(
+                executable_path=page_speed.CHROMIUM, headless=True, args=page_speed.ARGS
+            )
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            first = {name: _timed(page_speed.time_page, page, f"{base}/{path}") for name, path in pages.items()}
-            link = {name: [_timed(page_speed.time_page, page, f"{base}/{path}") for _ in range(runs)]
-                    for name, path in pages.items()}
+            first = {
+                name: _timed(page_speed.time_page, page, f"{base}/{path}") for name, path in pages.items()
+            }
+            link = {
+                name: [_timed(page_speed.time_page, page, f"{base}/{path}") for _ in range(runs)]
+                for name, path in pages.items()
+            }
             names = list(pages)
             nav: dict[str, list[float | None]] = {n: [] for n in names}
             for _ in range(runs):
                 for i, name in enumerate(names):
-                    _timed(page_speed.time_page, page, f"{base}/{pages[names[i - 1]]}")  # from the previous page
+                    _timed(
+                        page_speed.time_page, page, f"{base}/{pages[names[i - 1]]}"
+                    )  # from the previous page
                     nav[name].append(_timed(page_speed.time_nav, page, name))
             browser.close()
         peak = vm_hwm_mb(proc.pid)

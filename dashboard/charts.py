@@ -154,7 +154,9 @@ def composite_chart(
         notes.append(f"图中为得分最高与最低各 {most // 2} 个地区（共 {total:,} 个），完整排名见上表")
     if unranked:
         names = "、".join(unranked[:20])
-        notes.append(f"未排名（指标不足）：{names}" + (f" 等 {len(unranked):,} 个" if len(unranked) > 20 else ""))
+        notes.append(
+            f"未排名（指标不足）：{names}" + (f" 等 {len(unranked):,} 个" if len(unranked) > 20 else "")
+        )
     return _frame_layout(fig, title, subtitle, notes, height=max(160, 60 + 38 * len(data)))
 
 

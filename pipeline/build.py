@@ -79,7 +79,9 @@ class BuildSummary:
             f"  指标 {self.indicators} 条，用时 {self.seconds:.1f} 秒",
         ]
         if self.contents_parsed and self.contents_parsed < self.parsed:
-            lines.append(f"  （{self.parsed} 个文件中内容不同的 {self.contents_parsed} 个，相同内容只解析一次）")
+            lines.append(
+                f"  （{self.parsed} 个文件中内容不同的 {self.contents_parsed} 个，相同内容只解析一次）"
+            )
         lines += [f"  注意：{n}" for n in self.notes]
         if self.failed:
             lines.append("失败的文件（其余文件已入库）：")
@@ -89,8 +91,12 @@ class BuildSummary:
             lines += _capped([f"  - {r}" for r in self.removed])
         if self.duplicates:
             lines.append("同一地区同一年度有多份报告（都保留，以较新的文件为准）：")
-            lines += _capped([f"  - {old} 与 {cur} 同为{j} {y} 年报告，以 {cur} 为准"
-                              for old, cur, j, y in self.duplicates])
+            lines += _capped(
+                [
+                    f"  - {old} 与 {cur} 同为{j} {y} 年报告，以 {cur} 为准"
+                    for old, cur, j, y in self.duplicates
+                ]
+            )
         if self.unmatched_corrections:
             lines.append("没有对应报告的更正（仍留在更正文件里，未应用）：")
             lines += [f"  - 第 {c.line} 行：{c.report_id} 的 {c.field}" for c in self.unmatched_corrections]
@@ -104,9 +110,17 @@ def _capped(lines: list[str], most: int = 20) -> list[str]:
     return [*lines[:most], f"  ……另有 {len(lines) - most} 条，完整列表见数据库的 ingest_log 表"]
 
 
-def build_database(paths: Sequence[Path], db_path: Path, *, corrections: Path | None = None,
-                   workers: int | None = None, progress: bool = False, full: bool = False,
-                   with_mentions: bool = True, lock_timeout: float = LOCK_TIMEOUT) -> BuildSummary:
+def build_database(
+    paths: Sequence[Path],
+    db_path: Path,
+    *,
+    corrections: Path | None = None,
+    workers: int | None = None,
+    progress: bool = False,
+    full: bool = False,
+    with_mentions: bool = True,
+    lock_timeout: float = LOCK_TIMEOUT,
+) -> BuildSummary:
     """Build the database for exactly the reports under `paths` and swap it in atomically.
 
     Reports of the previous database that are not found under `paths` are removed, so pass the
@@ -115,8 +129,9 @@ def build_database(paths: Sequence[Path], db_path: Path, *, corrections: Path | 
     started = time.monotonic()
     db_path = Path(db_path)
     now = datetime.now()
-    summary = BuildSummary(db_path=db_path, started_at=now,
-                           run_id=f"{now:%Y%m%dT%H%M%S}-{os.getpid()}-{uuid.uuid4().hex[:6]}")
+    summary = BuildSummary(
+        db_path=db_path, started_at=now, run_id=f"{now:%Y%m%dT%H%M%S}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+    )
     if not paths:
         raise BuildError(f"没有给出要导入的文件或文件夹；{KEPT}")
     missing = [str(p) for p in paths if not Path(p).exists()]
@@ -134,8 +149,19 @@ def build_database(paths: Sequence[Path], db_path: Path, *, corrections: Path | 
             remove_stale_temps(db_path)
             tmp = temp_db_path(db_path)
             try:
-                _build_into(tmp, db_path, paths, defs, fixes, summary, now=now, workers=workers,
-                            progress=progress, full=full, with_mentions=with_mentions)
+                _build_into(
+                    tmp,
+                    db_path,
+                    paths,
+                    defs,
+                    fixes,
+                    summary,
+                    now=now,
+                    workers=workers,
+                    progress=progress,
+                    full=full,
+                    with_mentions=with_mentions,
+                )
                 summary.seconds = time.monotonic() - started
                 _finish(tmp, summary)
                 swap_in(tmp, db_path)
@@ -151,9 +177,20 @@ def build_database(paths: Sequence[Path], db_path: Path, *, corrections: Path | 
     return summary
 
 
-def _build_into(tmp: Path, db_path: Path, paths: Sequence[Path], defs, fixes: list[Correction],
-                summary: BuildSummary, *, now: datetime, workers: int | None, progress: bool,
-                full: bool, with_mentions: bool) -> None:
+def _build_into(
+    tmp: Path,
+    db_path: Path,
+    paths: Sequence[Path],
+    defs,
+    fixes: list[Correction],
+    summary: BuildSummary,
+    *,
+    now: datetime,
+    workers: int | None,
+    progress: bool,
+    full: bool,
+    with_mentions: bool,
+) -> None:
     """Write the whole new database into `tmp`, checks included; raises BuildError on a failed check."""
     files, refused = find_report_files(paths)
     files, unreadable = _hash_all(files, progress)
@@ -164,15 +201,33 @@ def _build_into(tmp: Path, db_path: Path, paths: Sequence[Path], defs, fixes: li
     try:
         store.create_schema(con)
         previous = _open_previous(con, db_path, summary)
-        log += _store_reports(con, files, previous, summary, now=now, workers=workers, progress=progress,
-                              full=full, with_mentions=with_mentions)
+        log += _store_reports(
+            con,
+            files,
+            previous,
+            summary,
+            now=now,
+            workers=workers,
+            progress=progress,
+            full=full,
+            with_mentions=with_mentions,
+        )
         store.write_indicator_defs(con, defs)
         summary.unmatched_corrections = store.apply_corrections(con, fixes, defs)
         summary.duplicates = store.mark_duplicates(con)
         sources = {f.report_id: f.source for f in files}
-        log += [(summary.run_id, old, sources[old], None, "duplicate",
-                 f"与 {cur} 同为{j} {y} 年报告，以较新的 {cur} 为准", now)
-                for old, cur, j, y in summary.duplicates]
+        log += [
+            (
+                summary.run_id,
+                old,
+                sources[old],
+                None,
+                "duplicate",
+                f"与 {cur} 同为{j} {y} 年报告，以较新的 {cur} 为准",
+                now,
+            )
+            for old, cur, j, y in summary.duplicates
+        ]
         store.write_log(con, log)
         store.create_wide_view(con, defs)
         summary.indicators = con.execute("SELECT count(*) FROM indicators").fetchone()[0]
@@ -183,8 +238,9 @@ def _build_into(tmp: Path, db_path: Path, paths: Sequence[Path], defs, fixes: li
         con.close()
 
 
-def _open_previous(con: duckdb.DuckDBPyConnection, db_path: Path,
-                   summary: BuildSummary) -> list[tuple[str, str, str, str]]:
+def _open_previous(
+    con: duckdb.DuckDBPyConnection, db_path: Path, summary: BuildSummary
+) -> list[tuple[str, str, str, str]]:
     """Attach the previous database, carry its logs over and list its reports (none if unusable)."""
     why_not = store.attach_previous(con, db_path)
     if why_not:
@@ -195,9 +251,18 @@ def _open_previous(con: duckdb.DuckDBPyConnection, db_path: Path,
     return store.read_previous(con)
 
 
-def _store_reports(con: duckdb.DuckDBPyConnection, files: list[FoundFile],
-                   previous: list[tuple[str, str, str, str]], summary: BuildSummary, *, now: datetime,
-                   workers: int | None, progress: bool, full: bool, with_mentions: bool) -> list[tuple]:
+def _store_reports(
+    con: duckdb.DuckDBPyConnection,
+    files: list[FoundFile],
+    previous: list[tuple[str, str, str, str]],
+    summary: BuildSummary,
+    *,
+    now: datetime,
+    workers: int | None,
+    progress: bool,
+    full: bool,
+    with_mentions: bool,
+) -> list[tuple]:
     """Fill reports, extracted_* and mentions: unchanged files from the previous database, the rest
     parsed. Returns this run's ingest_log rows for them (and for removed reports)."""
     run, version = summary.run_id, parser_version(with_mentions)
@@ -237,8 +302,9 @@ def _hash_all(files: list[FoundFile], progress: bool) -> tuple[list[FoundFile], 
     return ok, bad
 
 
-def _plan(files: list[FoundFile], previous: list[tuple[str, str, str, str]], version: str,
-          full: bool) -> tuple[list[tuple[FoundFile, str]], list[FoundFile]]:
+def _plan(
+    files: list[FoundFile], previous: list[tuple[str, str, str, str]], version: str, full: bool
+) -> tuple[list[tuple[FoundFile, str]], list[FoundFile]]:
     """Split files into (file, previous report_id) to reuse and files to parse. A file is reused
     when the previous database holds the same bytes parsed by the same code — under its own id
     or, for a renamed or copied file, under another."""
@@ -257,8 +323,9 @@ def _plan(files: list[FoundFile], previous: list[tuple[str, str, str, str]], ver
     return reuse, parse
 
 
-def _parse_all(files: list[FoundFile], workers: int | None, progress: bool, with_mentions: bool,
-               summary: BuildSummary) -> Iterator[tuple[FoundFile, store.Parsed]]:
+def _parse_all(
+    files: list[FoundFile], workers: int | None, progress: bool, with_mentions: bool, summary: BuildSummary
+) -> Iterator[tuple[FoundFile, store.Parsed]]:
     """Parse each distinct content once (in a process pool when there are many) and yield every
     file with its result, in order."""
     groups: dict[tuple[str, str], list[FoundFile]] = {}
@@ -269,8 +336,9 @@ def _parse_all(files: list[FoundFile], workers: int | None, progress: bool, with
     bar = Progress("解析报告", len(files), progress)
     n = max(1, workers or min(2, os.cpu_count() or 1))
     try:
-        for fs, result in zip(groups.values(), _map(jobs, 1 if len(jobs) < PARALLEL_FROM else n,
-                                                     with_mentions), strict=True):
+        for fs, result in zip(
+            groups.values(), _map(jobs, 1 if len(jobs) < PARALLEL_FROM else n, with_mentions), strict=True
+        ):
             for f in fs:
                 yield f, result
                 bar.update()
@@ -284,8 +352,12 @@ def _map(paths: list[Path], workers: int, with_mentions: bool) -> Iterator[store
     if workers <= 1:
         yield from (parse_one(p, with_mentions) for p in paths)
         return
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=watch_parent, initargs=(os.getpid(),))
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=watch_parent,
+        initargs=(os.getpid(),),
+    )
     try:
         chunk = max(1, min(32, len(paths) // (workers * 8)))
         yield from pool.map(parse_one, paths, [with_mentions] * len(paths), chunksize=chunk)
@@ -324,10 +396,20 @@ def _finish(tmp: Path, summary: BuildSummary) -> None:
     """Record the build itself and flush the new file to disk before it is swapped in."""
     con = duckdb.connect(str(tmp))
     try:
-        con.execute("INSERT INTO builds VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [
-            summary.run_id, summary.started_at,
-            datetime.now(), summary.files_seen, summary.parsed, summary.unchanged,
-            len(summary.failed), summary.indicators, round(summary.seconds, 3)])
+        con.execute(
+            "INSERT INTO builds VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                summary.run_id,
+                summary.started_at,
+                datetime.now(),
+                summary.files_seen,
+                summary.parsed,
+                summary.unchanged,
+                len(summary.failed),
+                summary.indicators,
+                round(summary.seconds, 3),
+            ],
+        )
         con.execute("CHECKPOINT")
     finally:
         con.close()
@@ -342,17 +424,27 @@ def _positive_int(text: str) -> int:
 
 def add_build_arguments(parser: argparse.ArgumentParser) -> None:
     """The `build` subcommand's arguments."""
-    parser.add_argument("paths", nargs="*", type=Path,
-                        help=f"报告文件或文件夹（默认 {config.reports_dir()}）")
+    parser.add_argument(
+        "paths", nargs="*", type=Path, help=f"报告文件或文件夹（默认 {config.reports_dir()}）"
+    )
     parser.add_argument("--db", type=Path, default=None, help=f"数据库文件（默认 {config.db_path()}）")
-    parser.add_argument("--corrections", type=Path, default=None,
-                        help=f"人工更正文件（默认 {config.corrections_csv()}）")
-    parser.add_argument("--workers", type=_positive_int, default=None,
-                        help="并行解析的进程数（默认 min(2, CPU 数)；文件少时只用 1 个）")
+    parser.add_argument(
+        "--corrections", type=Path, default=None, help=f"人工更正文件（默认 {config.corrections_csv()}）"
+    )
+    parser.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=None,
+        help="并行解析的进程数（默认 min(2, CPU 数)；文件少时只用 1 个）",
+    )
     parser.add_argument("--full", action="store_true", help="忽略旧数据库，全部重新解析")
     parser.add_argument("--no-mentions", action="store_true", help="不保存数字提及（mentions 表）")
-    parser.add_argument("--wait", type=float, default=LOCK_TIMEOUT,
-                        help=f"另一个构建正在进行时最多等待的秒数（默认 {LOCK_TIMEOUT:g}）")
+    parser.add_argument(
+        "--wait",
+        type=float,
+        default=LOCK_TIMEOUT,
+        help=f"另一个构建正在进行时最多等待的秒数（默认 {LOCK_TIMEOUT:g}）",
+    )
     parser.add_argument("--progress", action="store_true", help="总是显示进度条（默认只在终端显示）")
     parser.add_argument("--quiet", action="store_true", help="不显示进度条和总结，只报告错误")
 
@@ -367,8 +459,15 @@ def build_command(args: argparse.Namespace) -> int:
     progress = not args.quiet and (args.progress or sys.stderr.isatty())
     try:
         summary = build_database(
-            paths, args.db or config.db_path(), corrections=args.corrections, workers=args.workers,
-            progress=progress, full=args.full, with_mentions=not args.no_mentions, lock_timeout=args.wait)
+            paths,
+            args.db or config.db_path(),
+            corrections=args.corrections,
+            workers=args.workers,
+            progress=progress,
+            full=args.full,
+            with_mentions=not args.no_mentions,
+            lock_timeout=args.wait,
+        )
     except BuildError as e:
         print(f"构建失败：{e}", file=sys.stderr)
         return 1

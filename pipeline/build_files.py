@@ -19,8 +19,16 @@ from pathlib import Path
 
 SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf")
 # Modules that store or present results; editing them does not change what a file parses to.
-NOT_PARSER = {"build.py", "build_files.py", "store.py", "checks.py", "corrections.py", "cli.py",
-              "__main__.py", "schema.sql"}
+NOT_PARSER = {
+    "build.py",
+    "build_files.py",
+    "store.py",
+    "checks.py",
+    "corrections.py",
+    "cli.py",
+    "__main__.py",
+    "schema.sql",
+}
 PARSER_PACKAGES = ("opencc", "charset-normalizer", "trafilatura", "python-docx", "pypdf", "cn2an", "cpca")
 
 
@@ -51,8 +59,9 @@ def path_text(s: str) -> str:
         s.encode("utf-8")
         return s
     except UnicodeEncodeError:
-        return "/".join(part if _utf8(part) else os.fsencode(part).decode("gb18030", "replace")
-                        for part in s.split("/"))
+        return "/".join(
+            part if _utf8(part) else os.fsencode(part).decode("gb18030", "replace") for part in s.split("/")
+        )
 
 
 def _utf8(s: str) -> bool:
@@ -87,18 +96,28 @@ def find_report_files(paths: Sequence[Path]) -> tuple[list[FoundFile], list[tupl
             if not stat.S_ISREG(st.st_mode):  # a FIFO or device would block or never end when hashed
                 refused.append((source, "不是普通文件，无法导入"))
             elif path.suffix.lower() not in SUFFIXES:
-                refused.append((source, f"不支持的文件类型 {path.suffix or '（无扩展名）'}，"
-                                        "只能导入 txt、html、docx、pdf"))
+                refused.append(
+                    (
+                        source,
+                        f"不支持的文件类型 {path.suffix or '（无扩展名）'}，只能导入 txt、html、docx、pdf",
+                    )
+                )
             elif report_id in found:
-                refused.append((source, f"报告编号 {report_id} 与 {found[report_id].source} 重复"
-                                        "（不同文件夹里的同名文件），已跳过"))
+                refused.append(
+                    (
+                        source,
+                        f"报告编号 {report_id} 与 {found[report_id].source} 重复"
+                        "（不同文件夹里的同名文件），已跳过",
+                    )
+                )
             else:
                 found[report_id] = FoundFile(report_id, path, datetime.fromtimestamp(st.st_mtime))
     return list(found.values()), refused
 
 
-def _walk(folder: Path, prefix: str, refused: list[tuple[str, str]],
-          walked: set[tuple[int, int]]) -> Iterator[tuple[Path, str]]:
+def _walk(
+    folder: Path, prefix: str, refused: list[tuple[str, str]], walked: set[tuple[int, int]]
+) -> Iterator[tuple[Path, str]]:
     """(path, report_id) of every file under folder, sorted, skipping hidden and temporary files.
     A folder reached again through a symlink (a loop) is walked once; one that cannot be listed is
     refused with its reason instead of stopping the build."""
@@ -149,8 +168,12 @@ def parser_version(with_mentions: bool) -> str:
     h = hashlib.sha256()
     here = Path(__file__).parent
     for p in sorted(here.rglob("*")):
-        if p.is_file() and p.suffix in (".py", ".toml", ".json", ".txt", ".csv") \
-                and p.name not in NOT_PARSER and "__pycache__" not in p.parts:
+        if (
+            p.is_file()
+            and p.suffix in (".py", ".toml", ".json", ".txt", ".csv")
+            and p.name not in NOT_PARSER
+            and "__pycache__" not in p.parts
+        ):
             h.update(p.relative_to(here).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
     for name in PARSER_PACKAGES:
         try:
@@ -175,7 +198,8 @@ def build_lock(db_path: Path, timeout: float) -> Iterator[None]:
                 if time.monotonic() >= deadline:
                     raise LockTimeout(
                         f"另一个构建正在写 {db_path.name}（锁文件 {lock}），等了 {timeout:g} 秒仍未结束，"
-                        "本次构建已放弃") from None
+                        "本次构建已放弃"
+                    ) from None
                 time.sleep(0.2)
         yield
     finally:
@@ -232,7 +256,9 @@ class Progress:
         width = 30
         filled = width * self.done // self.total
         bar = "█" * filled + "·" * (width - filled)
-        sys.stderr.write(f"\r{self.label} [{bar}] {self.done}/{self.total}  {self.drawn - self.started:.0f} 秒")
+        sys.stderr.write(
+            f"\r{self.label} [{bar}] {self.done}/{self.total}  {self.drawn - self.started:.0f} 秒"
+        )
         sys.stderr.flush()
 
     def close(self) -> None:

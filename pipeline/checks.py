@@ -57,33 +57,68 @@ def build_checks() -> tuple[Check, ...]:
     quals = ", ".join(f"'{q}'" for q in QUALIFIERS)
     origins = ", ".join(f"'{o}'" for o in ORIGINS)
     return (
-        Check("unique_report_key", "每份报告每个指标只有一行", """
+        Check(
+            "unique_report_key",
+            "每份报告每个指标只有一行",
+            """
             SELECT report_id, key, count(*) || ' 行' FROM indicators
-            GROUP BY report_id, key HAVING count(*) > 1 ORDER BY 1, 2"""),
-        Check("known_key", "指标键须在 indicator_defs 中", """
+            GROUP BY report_id, key HAVING count(*) > 1 ORDER BY 1, 2""",
+        ),
+        Check(
+            "known_key",
+            "指标键须在 indicator_defs 中",
+            """
             SELECT i.report_id, i.key, '未知指标键' FROM indicators i
-            ANTI JOIN indicator_defs d ON d.key = i.key ORDER BY 1, 2"""),
-        Check("known_report", "指标须属于 reports 中的报告", """
+            ANTI JOIN indicator_defs d ON d.key = i.key ORDER BY 1, 2""",
+        ),
+        Check(
+            "known_report",
+            "指标须属于 reports 中的报告",
+            """
             SELECT i.report_id, i.key, '没有这份报告' FROM indicators i
-            ANTI JOIN reports r ON r.report_id = i.report_id ORDER BY 1, 2"""),
-        Check("allowed_unit", "单位须在该指标允许的单位表中", f"""
+            ANTI JOIN reports r ON r.report_id = i.report_id ORDER BY 1, 2""",
+        ),
+        Check(
+            "allowed_unit",
+            "单位须在该指标允许的单位表中",
+            f"""
             SELECT i.report_id, i.key, '单位 ' || i.unit FROM indicators i
             ANTI JOIN (VALUES {_allowed_units_sql()}) AS u(key, unit) ON u.key = i.key AND u.unit = i.unit
-            ORDER BY 1, 2"""),
-        Check("rate_range", "比率须在 0–100 之间", """
+            ORDER BY 1, 2""",
+        ),
+        Check(
+            "rate_range",
+            "比率须在 0–100 之间",
+            """
             SELECT i.report_id, i.key, '值 ' || i.value FROM indicators i
             JOIN indicator_defs d ON d.key = i.key
-            WHERE d.kind = 'rate' AND NOT (i.value BETWEEN 0 AND 100) ORDER BY 1, 2"""),
-        Check("non_negative", "数值不能为负或非数", """
+            WHERE d.kind = 'rate' AND NOT (i.value BETWEEN 0 AND 100) ORDER BY 1, 2""",
+        ),
+        Check(
+            "non_negative",
+            "数值不能为负或非数",
+            """
             SELECT report_id, key, '值 ' || value FROM indicators
-            WHERE NOT (value >= 0) OR isnan(value) OR isinf(value) ORDER BY 1, 2"""),
-        Check("qualifier", f"限定词须为 {'、'.join(QUALIFIERS)} 之一", f"""
+            WHERE NOT (value >= 0) OR isnan(value) OR isinf(value) ORDER BY 1, 2""",
+        ),
+        Check(
+            "qualifier",
+            f"限定词须为 {'、'.join(QUALIFIERS)} 之一",
+            f"""
             SELECT report_id, key, '限定词 ' || qualifier FROM indicators
-            WHERE qualifier NOT IN ({quals}) ORDER BY 1, 2"""),
-        Check("origin", "来源须为 extracted 或 corrected", f"""
+            WHERE qualifier NOT IN ({quals}) ORDER BY 1, 2""",
+        ),
+        Check(
+            "origin",
+            "来源须为 extracted 或 corrected",
+            f"""
             SELECT report_id, key, '来源 ' || origin FROM indicators
-            WHERE origin NOT IN ({origins}) ORDER BY 1, 2"""),
-        Check("offsets_in_text", "非推算值的起止位置须落在报告正文之内", f"""
+            WHERE origin NOT IN ({origins}) ORDER BY 1, 2""",
+        ),
+        Check(
+            "offsets_in_text",
+            "非推算值的起止位置须落在报告正文之内",
+            f"""
             SELECT i.report_id, i.key,
                    'start=' || coalesce(i.start::VARCHAR, '空') || ' end=' || coalesce(i."end"::VARCHAR, '空')
                    || '，正文长 ' || r.n
@@ -91,21 +126,34 @@ def build_checks() -> tuple[Check, ...]:
             WHERE NOT i.derived AND i.origin = 'extracted'
               AND (i.start IS NULL OR i."end" IS NULL
                    OR NOT (0 <= i.start AND i.start < i."end" AND i."end" <= r.n))
-            ORDER BY 1, 2"""),
-        Check("unique_mention", "每份报告的数字提及序号不重复", """
+            ORDER BY 1, 2""",
+        ),
+        Check(
+            "unique_mention",
+            "每份报告的数字提及序号不重复",
+            """
             SELECT report_id, NULL, '序号 ' || seq || ' 出现 ' || count(*) || ' 次' FROM mentions
-            GROUP BY report_id, seq HAVING count(*) > 1 ORDER BY 1"""),
-        Check("mention_offsets_in_text", "数字提及的起止位置须落在报告正文之内", f"""
+            GROUP BY report_id, seq HAVING count(*) > 1 ORDER BY 1""",
+        ),
+        Check(
+            "mention_offsets_in_text",
+            "数字提及的起止位置须落在报告正文之内",
+            f"""
             SELECT m.report_id, NULL, '第 ' || m.seq || ' 处 start=' || m.start || ' end=' || m."end"
             FROM mentions m JOIN ({TEXT_LENGTHS}) r ON r.report_id = m.report_id
             WHERE NOT (0 <= m.start AND m.start < m."end" AND m."end" <= r.n)
-            ORDER BY 1, m.seq"""),
-        Check("one_current", "同一地区同一年度只有一份现行报告", """
+            ORDER BY 1, m.seq""",
+        ),
+        Check(
+            "one_current",
+            "同一地区同一年度只有一份现行报告",
+            """
             SELECT string_agg(report_id, '、' ORDER BY report_id), NULL,
                    coalesce(city, province, '') || jurisdiction || ' ' || year || ' 年有 ' || count(*)
                    || ' 份现行报告'
             FROM reports WHERE is_current AND jurisdiction IS NOT NULL AND year IS NOT NULL
-            GROUP BY jurisdiction, province, city, county, year HAVING count(*) > 1 ORDER BY 1"""),
+            GROUP BY jurisdiction, province, city, county, year HAVING count(*) > 1 ORDER BY 1""",
+        ),
     )
 
 

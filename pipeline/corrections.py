@@ -52,8 +52,10 @@ def parse_value(field: str, raw: str | None) -> float | int | str | None:
     if ind is not None:
         return _parse_indicator_value(ind, raw)
     if field not in METADATA_FIELDS:
-        raise ValueError(f"未知字段 {field!r}：须为指标键（如 reconsideration_received）或报告信息字段 "
-                         f"（{'、'.join(METADATA_FIELDS)}）")
+        raise ValueError(
+            f"未知字段 {field!r}：须为指标键（如 reconsideration_received）或报告信息字段 "
+            f"（{'、'.join(METADATA_FIELDS)}）"
+        )
     if field == "year":
         if not raw.isascii() or not raw.isdigit() or not YEARS[0] <= int(raw) <= YEARS[1]:
             raise ValueError(f"年份须为 {YEARS[0]}–{YEARS[1]} 之间的四位数字，而不是 {raw!r}")
@@ -101,8 +103,9 @@ def read_corrections(csv_path: Path) -> list[Correction]:
     header = reader.fieldnames or []
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if header and missing:
-        raise CorrectionsError(f"更正文件 {csv_path} 第 1 行（表头）缺少列：{'、'.join(missing)}；"
-                               f"表头应为 {','.join(COLUMNS)}")
+        raise CorrectionsError(
+            f"更正文件 {csv_path} 第 1 行（表头）缺少列：{'、'.join(missing)}；表头应为 {','.join(COLUMNS)}"
+        )
     out = []
     for row in reader:
         line = reader.line_num
@@ -131,13 +134,19 @@ def _read_row(row: dict, line: int) -> Correction:
     except ValueError:
         raise ValueError(f"时间 at 须写成 2024-05-01 10:30:00 这样的格式，而不是 {get['at']!r}") from None
     return Correction(
-        report_id=get["report_id"], field=get["field"], new_value=get["new_value"] or None,
-        reason=get["reason"], who=get["who"] or None, at=at.replace(tzinfo=None), line=line,
+        report_id=get["report_id"],
+        field=get["field"],
+        new_value=get["new_value"] or None,
+        reason=get["reason"],
+        who=get["who"] or None,
+        at=at.replace(tzinfo=None),
+        line=line,
     )
 
 
-def add_correction(csv_path: Path, report_id: str, field: str, new_value: str | None, reason: str,
-                   who: str | None = None) -> None:
+def add_correction(
+    csv_path: Path, report_id: str, field: str, new_value: str | None, reason: str, who: str | None = None
+) -> None:
     """Append one correction to the CSV (created with a header if missing); ValueError in Chinese
     when the field is unknown or the value does not parse for it."""
     report_id, field, reason = (report_id or "").strip(), (field or "").strip(), (reason or "").strip()
@@ -152,7 +161,8 @@ def add_correction(csv_path: Path, report_id: str, field: str, new_value: str | 
     at = datetime.now().replace(microsecond=0).isoformat(sep=" ")
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerow(
-        [report_id, field, new_value or "", reason, (who or "").strip(), at])
+        [report_id, field, new_value or "", reason, (who or "").strip(), at]
+    )
     csv_path = Path(csv_path)
     csv_path.parent.mkdir(parents=True, exist_ok=True)
     with open(csv_path, "a+b") as f:

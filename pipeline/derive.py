@@ -15,8 +15,11 @@ def derive_indicators(values: dict[str, Value]) -> dict[str, Value]:
             out["reconsideration_correction_rate"] = Value(
                 key="reconsideration_correction_rate",
                 value=round(corrected.value / closed.value * 100, 2),
-                unit="%", qualifier="exact" if exact else "approx", derived=True,
+                unit="%",
+                qualifier="exact" if exact else "approx",
+                derived=True,
                 evidence=f"纠错{corrected.value}{corrected.unit} ÷ 办结{closed.value}{closed.unit} × 100",
-                start=None, end=None,
+                start=None,
+                end=None,
             )
     return out

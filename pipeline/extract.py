@@ -33,7 +33,22 @@ CLAUSE_HEAD = re.compile(
 )
 TOWN = re.compile(r"[\u4e00-\u9fff]{2,4}(?:街道|(?<!街)镇(?!化)|乡(?![镇村]))")
 LEADING_WORDS = re.compile(r"^(?:其中|在|对|向|为|由|经|于|将|把|与|和|及|并|同时|另外|此外)+")
-OWN_PLACE = ("全", "各", "我", "本", "该", "市辖", "城乡", "乡镇", "县乡", "区县", "县区", "县市", "市县", "城镇")
+OWN_PLACE = (
+    "全",
+    "各",
+    "我",
+    "本",
+    "该",
+    "市辖",
+    "城乡",
+    "乡镇",
+    "县乡",
+    "区县",
+    "县区",
+    "县市",
+    "市县",
+    "城镇",
+)
 FROM_TO = re.compile(r"(?:由|从)[^,;。]{0,20}?(?:提高|提升|上升|下降|降低|降)(?:到|至)(?=[^,;。]{0,12}$)")
 # A sentence that opens with another year (2023年,县行政复议机构审结案件52件) speaks of that year.
 YEAR_HEAD = re.compile(r"\s*(?:[一二三四五六七八九十]+是|\d+\.)?\s*(20\d\d)年度?(?:全年|以来)?[,:]")
@@ -58,8 +73,9 @@ class Extraction:
     skipped: int  # matches whose figure could not be read
 
 
-def extract_indicators(text: str, year: int | None = None, level: str | None = None,
-                       jurisdiction: str | None = None) -> Extraction:
+def extract_indicators(
+    text: str, year: int | None = None, level: str | None = None, jurisdiction: str | None = None
+) -> Extraction:
     """Every key the text states, for the report year; absent keys are simply missing. With the
     jurisdiction known, a clause whose subject is another named place is a sub-part of it."""
     sentences = split_sentences(text, *find_plan(text))
@@ -93,8 +109,9 @@ def extract_indicators(text: str, year: int | None = None, level: str | None = N
     return Extraction(values, unreadable[0])
 
 
-def read_rule(rule: Rule, text: str, start: int, end: int,
-              read: Callable[[re.Match, int], Value | None]) -> Iterator[Value]:
+def read_rule(
+    rule: Rule, text: str, start: int, end: int, read: Callable[[re.Match, int], Value | None]
+) -> Iterator[Value]:
     """The values one rule gives in the sentence text[start:end]. After a kept match the search goes
     on from its end; after a ruled-out one from its next character, so a wide match that a veto rules
     out (诉前调解,受理诉前调解案件1,135件) does not hide the one inside it (…成功调解716件). A rule read
@@ -117,7 +134,7 @@ def carried(text: str, sentences: list[tuple[int, int]], topic: str) -> list[tup
     受理行政复议案件47件。审结45件,… the second still speaks of reconsideration."""
     out = []
     for s, e in sentences:
-        previous = text[text.rfind("。", 0, max(0, s - 1)) + 1:s]
+        previous = text[text.rfind("。", 0, max(0, s - 1)) + 1 : s]
         if topic in previous and "\n" not in previous.strip():
             out.append((s, e))
     return out
@@ -131,7 +148,9 @@ def split_sentences(text: str, stop: int, resume: int | None = None) -> list[tup
     return spans
 
 
-def sentences_holding(text: str, anchor: str, sentences: list[tuple[int, int]], starts: list[int]) -> set[int]:
+def sentences_holding(
+    text: str, anchor: str, sentences: list[tuple[int, int]], starts: list[int]
+) -> set[int]:
     """Indexes of the sentences that contain `anchor` (str.find and bisect: no per-sentence scan)."""
     out = set()
     i = text.find(anchor)
@@ -153,9 +172,15 @@ def find_plan(text: str) -> tuple[int, int]:
     return len(text), len(text)
 
 
-
-def read_match(text: str, m: re.Match, ind: Indicator, year: int | None, level: str | None = None,
-               sentence_start: int = 0, jurisdiction: str | None = None) -> Value | None:
+def read_match(
+    text: str,
+    m: re.Match,
+    ind: Indicator,
+    year: int | None,
+    level: str | None = None,
+    sentence_start: int = 0,
+    jurisdiction: str | None = None,
+) -> Value | None:
     """A Value for one pattern match, or None when the unit, a veto or the range rules it out."""
     fig_start, fig_end = m.span("fig")
     unit = m.group("unit") or ""
@@ -176,7 +201,7 @@ def read_match(text: str, m: re.Match, ind: Indicator, year: int | None, level: 
         return None
     # Vetoes look at the figure's own clause: a wide match ({W}) may start clauses earlier. The
     # old level of a change to this one (由2020年的67%提高到93.2%) is not looked at.
-    context = FROM_TO.sub("", text[clause_start(text, fig_start, VETO_BREAKS):fig_end])
+    context = FROM_TO.sub("", text[clause_start(text, fig_start, VETO_BREAKS) : fig_end])
     if ind.veto.search(context) or mentions_other_year(context, year):
         return None
     if level != "township" and ind.subpart_veto and ind.subpart_veto.search(text, sentence_start, fig_start):
@@ -190,8 +215,14 @@ def read_match(text: str, m: re.Match, ind: Indicator, year: int | None, level: 
     if qualifier == "exact":
         qualifier = qualifier_around(text, fig_start, fig_end) or "exact"
     return Value(
-        key=ind.key, value=number, unit=unit or "%", qualifier=qualifier, derived=False,
-        evidence=evidence_clause(text, min(m.start(), fig_start), fig_end), start=fig_start, end=fig_end,
+        key=ind.key,
+        value=number,
+        unit=unit or "%",
+        qualifier=qualifier,
+        derived=False,
+        evidence=evidence_clause(text, min(m.start(), fig_start), fig_end),
+        start=fig_start,
+        end=fig_end,
     )
 
 
@@ -263,4 +294,4 @@ def evidence_clause(text: str, start: int, end: int) -> str:
     """The clause (between commas / sentence ends) that holds text[start:end]."""
     s = clause_start(text, start, EVIDENCE_BREAKS)
     m = EVIDENCE_END.search(text, end, min(len(text), end + EVIDENCE_MAX))
-    return text[s:m.start() if m else min(len(text), end + EVIDENCE_MAX)].strip()
+    return text[s : m.start() if m else min(len(text), end + EVIDENCE_MAX)].strip()

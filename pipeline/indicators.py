@@ -119,7 +119,11 @@ def load_indicators(path: Path = TABLE) -> tuple[Indicator, ...]:
             rules = tuple(_compile_rule(p) for p in row.get("patterns", []))
             vetoes = tuple(re.compile(v) for v in (*default_vetoes, *row.get("vetoes", [])))
             veto = re.compile("|".join(f"(?:{v.pattern})" for v in vetoes))
-            sentence = [*default_sentence_vetoes, *group_sentence_vetoes[row["group"]], *row.get("sentence_vetoes", [])]
+            sentence = [
+                *default_sentence_vetoes,
+                *group_sentence_vetoes[row["group"]],
+                *row.get("sentence_vetoes", []),
+            ]
             sentence_veto = re.compile("|".join(f"(?:{v})" for v in sentence)) if sentence else None
         except (re.error, ValueError, KeyError, TypeError) as e:
             _fail(where, f"bad pattern: {e}")
@@ -127,13 +131,29 @@ def load_indicators(path: Path = TABLE) -> tuple[Indicator, ...]:
             _fail(where, "has no patterns")
         examples = tuple(Example(t, v) for t, v in row.get("examples", []))
         examples += tuple(Example(t, None) for t in row.get("counter_examples", []))
-        out.append(Indicator(
-            key=key, name=row["name"], group_key=row["group"], group_name=groups[row["group"]],
-            kind=row["kind"], unit=row.get("unit", DISPLAY_UNIT[row["kind"]]), direction=row["direction"],
-            definition=row["definition"], range=(lo, hi), pick=pick, units=units,
-            anchors=tuple(row["anchors"]), rules=rules, vetoes=vetoes, veto=veto, subpart_veto=subpart_veto,
-            sentence_veto=sentence_veto, examples=examples, order=n,
-        ))
+        out.append(
+            Indicator(
+                key=key,
+                name=row["name"],
+                group_key=row["group"],
+                group_name=groups[row["group"]],
+                kind=row["kind"],
+                unit=row.get("unit", DISPLAY_UNIT[row["kind"]]),
+                direction=row["direction"],
+                definition=row["definition"],
+                range=(lo, hi),
+                pick=pick,
+                units=units,
+                anchors=tuple(row["anchors"]),
+                rules=rules,
+                vetoes=vetoes,
+                veto=veto,
+                subpart_veto=subpart_veto,
+                sentence_veto=sentence_veto,
+                examples=examples,
+                order=n,
+            )
+        )
     return tuple(out)
 
 

@@ -27,7 +27,14 @@ def find_mentions(text: str) -> list[Mention]:
             qualifier = qualifier_around(text, start, end) or "exact"
         if unit in MONEY_UNITS:  # money is kept in 万元 (spec: value conventions)
             value, unit = round(value * MONEY_UNITS[unit], 6), "万元"
-        out.append(Mention(value=value, unit=unit, qualifier=qualifier,
-                           clause=evidence_clause(text, start, end), start=start, end=end))
+        out.append(
+            Mention(
+                value=value,
+                unit=unit,
+                qualifier=qualifier,
+                clause=evidence_clause(text, start, end),
+                start=start,
+                end=end,
+            )
+        )
     return out
-

@@ -18,17 +18,60 @@ MULTIPLIERS = {"万": 10_000, "亿": 100_000_000, "千": 1000}
 # Words around a figure that qualify it (spec: qualifier). Suffixes sit between the number and
 # the unit (2万余件) or after the unit (100件以上); prefixes sit right before the number.
 SUFFIX_QUALIFIERS = {"余": "over", "多": "over"}
-AFTER_UNIT_QUALIFIERS = {"以上": "over", "左右": "approx", "余": "over", "多": "over", "以内": "under", "以下": "under"}
+AFTER_UNIT_QUALIFIERS = {
+    "以上": "over",
+    "左右": "approx",
+    "余": "over",
+    "多": "over",
+    "以内": "under",
+    "以下": "under",
+}
 PREFIX_QUALIFIERS = {
-    "超过": "over", "逾": "over", "大约": "approx", "约": "approx",
-    "将近": "under", "近": "under", "不足": "under", "不到": "under",
+    "超过": "over",
+    "逾": "over",
+    "大约": "approx",
+    "约": "approx",
+    "将近": "under",
+    "近": "under",
+    "不足": "under",
+    "不到": "under",
 }
 
 ROUND = frozenset("百千万")  # 上百, 上千, 上万: "more than" only before these
 
 # Units a figure may carry, longest first so 户次 wins over 户. Money units turn into 万元.
-COUNT_UNITS = ("户次", "人次", "场次", "件次", "家次", "批次", "件", "起", "宗", "个", "项", "次", "卷", "份", "场",
-               "家", "户", "人", "条", "批", "名", "篇", "期", "所", "处", "部", "本", "天", "小时", "年")
+COUNT_UNITS = (
+    "户次",
+    "人次",
+    "场次",
+    "件次",
+    "家次",
+    "批次",
+    "件",
+    "起",
+    "宗",
+    "个",
+    "项",
+    "次",
+    "卷",
+    "份",
+    "场",
+    "家",
+    "户",
+    "人",
+    "条",
+    "批",
+    "名",
+    "篇",
+    "期",
+    "所",
+    "处",
+    "部",
+    "本",
+    "天",
+    "小时",
+    "年",
+)
 RATE_UNITS = ("%",)
 MONEY_UNITS = {"亿元": 10_000.0, "万元": 1.0, "元": 0.0001}
 
@@ -82,13 +125,17 @@ def parse_figure(fig: str) -> tuple[float | int, str]:
 
 def qualifier_around(text: str, start: int, end: int) -> str | None:
     """A qualifier written just before the figure or just after its unit, if any."""
-    before = text[max(0, start - 2):start]
-    if before.endswith("上") and text[start:start + 1] in ROUND and text[start + 1:start + 2] not in CN_NUMERAL_CHARS:
+    before = text[max(0, start - 2) : start]
+    if (
+        before.endswith("上")
+        and text[start : start + 1] in ROUND
+        and text[start + 1 : start + 2] not in CN_NUMERAL_CHARS
+    ):
         return "over"  # 上百次, 上千件: more than a round number
     for word, q in PREFIX_QUALIFIERS.items():
         if before.endswith(word):
             return q
-    after = text[end:end + 2]
+    after = text[end : end + 2]
     for word, q in AFTER_UNIT_QUALIFIERS.items():
         if after.startswith(word):
             return q

@@ -37,7 +37,9 @@ SENTENCE_BREAKS = "。;!?\n"
 # A topic change ends the wider gap {W}: a clause about litigation is not about reconsideration.
 TOPIC_SWITCH = "复议|诉讼|应诉|审判|信访|仲裁|调解|执法|普法|法律援助|法律咨询|公证"
 # {S} runs further, so it stops at fewer words: 调解、和解 is part of a reconsideration's outcome.
-SENTENCE_TOPIC_SWITCH = "诉讼|应诉|审判|信访|仲裁|人民调解|矛盾纠纷|执法|普法|法律援助|法律咨询|公证|信息公开|热线"
+SENTENCE_TOPIC_SWITCH = (
+    "诉讼|应诉|审判|信访|仲裁|人民调解|矛盾纠纷|执法|普法|法律援助|法律咨询|公证|信息公开|热线"
+)
 
 MACROS = {
     "{N}": FIGURE_WITH_UNIT,

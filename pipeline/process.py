@@ -30,8 +30,14 @@ def process_file(path: str | Path, with_mentions: bool = True) -> ReportResult:
     found = extract_indicators(text, year=meta.year, level=meta.level, jurisdiction=meta.jurisdiction)
     indicators = derive_indicators(found.values)
     return ReportResult(
-        source=source, ok=True, format=doc.format, sha256=doc.sha256, script=script, text=text,
-        meta=meta, indicators=indicators,
+        source=source,
+        ok=True,
+        format=doc.format,
+        sha256=doc.sha256,
+        script=script,
+        text=text,
+        meta=meta,
+        indicators=indicators,
         mentions=find_mentions(text) if with_mentions else [],
         skipped_clauses=found.skipped,
     )

@@ -21,15 +21,18 @@ from pipeline.tables import latest_year_first, render_row
 
 # Lines of site furniture that survive article extraction on Chinese government pages.
 # Only lines up to BOILERPLATE_MAX_LEN characters are tested, so report prose is never dropped.
-BOILERPLATE = [re.compile(p) for p in (
-    r"^(当前位置|您的位置|您现在的位置|所在位置)\s*[:：]",
-    r"^首页\s*[>＞»/]",  # a bare breadcrumb
-    r"^[|\s]*首页[|\s]*$",
-    r"扫一扫在手机(上)?打开当前页|扫一扫在手机打开",
-    r"版权所有|主办单位|承办单位|技术支持\s*[:：]|网站标识码|ICP备|公网安备|网站地图",
-    r"打印本页|关闭窗口|【\s*(打印|关闭|收藏)\s*】|字号\s*[:：]?\s*[\[【]?\s*大\s*中\s*小",
-    r"^(上一篇|下一篇|分享到|浏览次数|访问量)\s*[:：]?",
-)]
+BOILERPLATE = [
+    re.compile(p)
+    for p in (
+        r"^(当前位置|您的位置|您现在的位置|所在位置)\s*[:：]",
+        r"^首页\s*[>＞»/]",  # a bare breadcrumb
+        r"^[|\s]*首页[|\s]*$",
+        r"扫一扫在手机(上)?打开当前页|扫一扫在手机打开",
+        r"版权所有|主办单位|承办单位|技术支持\s*[:：]|网站标识码|ICP备|公网安备|网站地图",
+        r"打印本页|关闭窗口|【\s*(打印|关闭|收藏)\s*】|字号\s*[:：]?\s*[\[【]?\s*大\s*中\s*小",
+        r"^(上一篇|下一篇|分享到|浏览次数|访问量)\s*[:：]?",
+    )
+]
 BOILERPLATE_MAX_LEN = 100
 
 BOMS = [(b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")]
@@ -70,7 +73,9 @@ def read_document(path: str | Path, max_bytes: int = 50 * 1024 * 1024) -> Docume
     except ReadError:
         raise
     except RecursionError:
-        raise ReadError("网页结构过于复杂，无法提取正文" if fmt == "html" else "文件结构过于复杂，无法读取") from None
+        raise ReadError(
+            "网页结构过于复杂，无法提取正文" if fmt == "html" else "文件结构过于复杂，无法读取"
+        ) from None
     except Exception as e:  # a bad file must never crash the batch
         raise ReadError(f"无法读取该文件：{type(e).__name__} {str(e)[:80]}".strip()) from e
     text = SURROGATE.sub("\ufffd", text.replace("\r\n", "\n").replace("\r", "\n"))
@@ -78,8 +83,14 @@ def read_document(path: str | Path, max_bytes: int = 50 * 1024 * 1024) -> Docume
     title = SURROGATE.sub("\ufffd", title) if title else title
     if not text.strip():
         raise ReadError(MSG_EMPTY)
-    return Document(source=str(path), format=fmt, encoding=encoding, text=text,
-                    sha256=hashlib.sha256(data).hexdigest(), title=title or None)
+    return Document(
+        source=str(path),
+        format=fmt,
+        encoding=encoding,
+        text=text,
+        sha256=hashlib.sha256(data).hexdigest(),
+        title=title or None,
+    )
 
 
 def read_bytes(path: Path, max_bytes: int) -> bytes:
@@ -138,15 +149,21 @@ def decode_text(data: bytes) -> tuple[str, str]:
     NUL bytes and other control characters count against a candidate, so binary files fail here."""
     for bom, name in BOMS:
         if data.startswith(bom):
-            return data[len(bom):].decode(name.removesuffix("-sig"), "replace"), name
+            return data[len(bom) :].decode(name.removesuffix("-sig"), "replace"), name
     try:
         return data.decode("utf-8"), "utf-8"  # the fast path: most files
     except UnicodeDecodeError:
         pass
     # Lenient decodes, so a file cut mid-character or with one bad byte still reads; on a tie the
     # first candidate (gb18030, as mainland reports are the common case) wins.
-    share, name, text = max(((common_share(text[:20000], name), name, text) for name in COMMON_REGION
-                             for text in [data.decode(name, "replace")]), key=lambda c: c[0])
+    share, name, text = max(
+        (
+            (common_share(text[:20000], name), name, text)
+            for name in COMMON_REGION
+            for text in [data.decode(name, "replace")]
+        ),
+        key=lambda c: c[0],
+    )
     if share >= 0.5:
         return text, name
     return decode_other(data)
@@ -206,8 +223,14 @@ def read_html_bytes(data: bytes) -> tuple[str, str, str | None]:
 
         config = use_config()
         config.set("DEFAULT", "MIN_EXTRACTED_SIZE", "10")  # short pages must not fall to the baselines
-        text = trafilatura.extract(page, config=config, include_tables=True, include_comments=False,
-                                   favor_recall=True, deduplicate=False)
+        text = trafilatura.extract(
+            page,
+            config=config,
+            include_tables=True,
+            include_comments=False,
+            favor_recall=True,
+            deduplicate=False,
+        )
     except Exception:
         text = None
     text = drop_boilerplate(text if text and text.strip() else render_body_text(page))
@@ -244,8 +267,11 @@ def render_body_text(page: str) -> str:
 
 def drop_boilerplate(text: str) -> str:
     """Remove the short site-furniture lines listed in BOILERPLATE."""
-    keep = [line for line in text.split("\n")
-            if len(line) > BOILERPLATE_MAX_LEN or not any(p.search(line.strip()) for p in BOILERPLATE)]
+    keep = [
+        line
+        for line in text.split("\n")
+        if len(line) > BOILERPLATE_MAX_LEN or not any(p.search(line.strip()) for p in BOILERPLATE)
+    ]
     return "\n".join(keep)
 
 
@@ -305,7 +331,10 @@ def unpack_zip(data: bytes, max_bytes: int) -> bytes:
         out = BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as dst:
             for info in infos:
-                with src.open(info) as f, dst.open(info.filename, "w", force_zip64=info.file_size > 2**30) as g:
+                with (
+                    src.open(info) as f,
+                    dst.open(info.filename, "w", force_zip64=info.file_size > 2**30) as g,
+                ):
                     while chunk := f.read(1 << 20):
                         g.write(chunk)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):

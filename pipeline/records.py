@@ -92,8 +92,13 @@ class ReportResult:
         out = {"source": self.source, "ok": True, "error": None}
         m = self.meta
         out.update(
-            jurisdiction=m.jurisdiction, province=m.province, city=m.city, county=m.county,
-            level=m.level, year=m.year, script=self.script,
+            jurisdiction=m.jurisdiction,
+            province=m.province,
+            city=m.city,
+            county=m.county,
+            level=m.level,
+            year=m.year,
+            script=self.script,
         )
         out["indicators"] = {k: v.to_json() for k, v in self.indicators.items()}
         if with_mentions:

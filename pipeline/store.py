@@ -20,8 +20,23 @@ SCHEMA = Path(__file__).with_name("schema.sql")
 PREV = "prev"  # the alias of the previous database, attached read-only
 
 REPORT_COLUMNS = (
-    "report_id", "source", "sha256", "format", "script", "jurisdiction", "province", "city", "county",
-    "level", "year", "title", "text", "ingested_at", "is_current", "duplicate_of", "file_mtime",
+    "report_id",
+    "source",
+    "sha256",
+    "format",
+    "script",
+    "jurisdiction",
+    "province",
+    "city",
+    "county",
+    "level",
+    "year",
+    "title",
+    "text",
+    "ingested_at",
+    "is_current",
+    "duplicate_of",
+    "file_mtime",
     "parser_version",
 )
 META_COLUMNS = ("report_id", *METADATA_FIELDS)
@@ -47,12 +62,18 @@ def attach_previous(con: duckdb.DuckDBPyConnection, db_path: Path) -> str | None
     except duckdb.Error as e:
         if "Could not set lock" in str(e):  # someone holds it for writing: swapping it away would lose that
             holder = re.search(r"PID \d+", str(e))
-            raise PreviousLocked(f"数据库 {db_path} 正被另一个程序以写入方式打开"
-                                 f"{f'（{holder.group(0)}）' if holder else ''}，请先关闭它再构建") from e
+            raise PreviousLocked(
+                f"数据库 {db_path} 正被另一个程序以写入方式打开"
+                f"{f'（{holder.group(0)}）' if holder else ''}，请先关闭它再构建"
+            ) from e
         return f"旧数据库无法打开（{str(e).splitlines()[0]}）"
     try:  # a database from an older schema cannot lend its rows: parse everything again
-        for table, cols in (("reports", REPORT_COLUMNS), ("extracted_meta", META_COLUMNS),
-                            ("extracted_indicators", EXTRACTED_COLUMNS), ("mentions", MENTION_COLUMNS)):
+        for table, cols in (
+            ("reports", REPORT_COLUMNS),
+            ("extracted_meta", META_COLUMNS),
+            ("extracted_indicators", EXTRACTED_COLUMNS),
+            ("mentions", MENTION_COLUMNS),
+        ):
             con.execute(f"SELECT {', '.join(_q(c) for c in cols)} FROM {PREV}.{table} LIMIT 0")
     except duckdb.Error as e:
         con.execute(f"DETACH {PREV}")
@@ -74,8 +95,9 @@ def carry_over_log(con: duckdb.DuckDBPyConnection) -> None:
             pass  # a log we cannot read is not worth failing the build for
 
 
-def insert_rows(con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str],
-                rows: dict[str, list]) -> None:
+def insert_rows(
+    con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str], rows: dict[str, list]
+) -> None:
     """Bulk insert column lists through Arrow (row-by-row INSERTs are far too slow at 10,000 reports)."""
     if not rows[columns[0]]:
         return
@@ -104,11 +126,18 @@ def flatten_result(r: ReportResult) -> Parsed:
     if not r.ok:
         return Parsed(False, r.error)
     return Parsed(
-        True, None, (r.sha256, r.format, r.script, r.text),
+        True,
+        None,
+        (r.sha256, r.format, r.script, r.text),
         tuple(getattr(r.meta, f) for f in METADATA_FIELDS),
-        [(k, float(v.value), v.unit, v.qualifier, bool(v.derived), v.evidence, v.start, v.end)
-         for k, v in r.indicators.items()],
-        [(i, float(m.value), m.unit, m.qualifier, m.clause, m.start, m.end) for i, m in enumerate(r.mentions)],
+        [
+            (k, float(v.value), v.unit, v.qualifier, bool(v.derived), v.evidence, v.start, v.end)
+            for k, v in r.indicators.items()
+        ],
+        [
+            (i, float(m.value), m.unit, m.qualifier, m.clause, m.start, m.end)
+            for i, m in enumerate(r.mentions)
+        ],
     )
 
 
@@ -125,19 +154,37 @@ class Batch:
     def size(self) -> int:
         return len(self.reports)
 
-    def add(self, report_id: str, source: str, parsed: Parsed, mtime: datetime, at: datetime,
-            parser_version: str) -> None:
+    def add(
+        self, report_id: str, source: str, parsed: Parsed, mtime: datetime, at: datetime, parser_version: str
+    ) -> None:
         sha256, fmt, script, text = parsed.file
-        self.reports.append((report_id, source, sha256, fmt, script, *parsed.meta, text, at, True, None,
-                             mtime, parser_version))
+        self.reports.append(
+            (
+                report_id,
+                source,
+                sha256,
+                fmt,
+                script,
+                *parsed.meta,
+                text,
+                at,
+                True,
+                None,
+                mtime,
+                parser_version,
+            )
+        )
         self.meta.append((report_id, *parsed.meta))
         self.values.extend((report_id, *v) for v in parsed.values)
         self.mentions.extend((report_id, *m) for m in parsed.mentions)
 
     def write(self, con: duckdb.DuckDBPyConnection) -> None:
-        for table, cols, rows in (("reports", REPORT_COLUMNS, self.reports), ("extracted_meta", META_COLUMNS, self.meta),
-                                  ("extracted_indicators", EXTRACTED_COLUMNS, self.values),
-                                  ("mentions", MENTION_COLUMNS, self.mentions)):
+        for table, cols, rows in (
+            ("reports", REPORT_COLUMNS, self.reports),
+            ("extracted_meta", META_COLUMNS, self.meta),
+            ("extracted_indicators", EXTRACTED_COLUMNS, self.values),
+            ("mentions", MENTION_COLUMNS, self.mentions),
+        ):
             insert_rows(con, table, cols, _columns(cols, rows))
         self.__init__()
 
@@ -162,7 +209,7 @@ def copy_previous(con: duckdb.DuckDBPyConnection, reuse: Iterable[tuple[str, str
     try:
         meta = ", ".join(f"m.{c}" for c in METADATA_FIELDS)
         con.execute(f"""
-            INSERT INTO reports ({', '.join(_q(c) for c in REPORT_COLUMNS)})
+            INSERT INTO reports ({", ".join(_q(c) for c in REPORT_COLUMNS)})
             SELECT u.report_id, u.source, p.sha256, p.format, p.script, {meta}, p.text, p.ingested_at,
                    TRUE, NULL, u.file_mtime, p.parser_version
             FROM _reuse u JOIN {PREV}.reports p ON p.report_id = u.from_id
@@ -186,14 +233,18 @@ def write_indicator_defs(con: duckdb.DuckDBPyConnection, defs: Sequence[Indicato
     cols = ("key", "name", "group_key", "group_name", "kind", "unit", "direction", "definition", "sort_order")
     rows = {c: [] for c in cols}
     for d in defs:
-        for c, x in zip(cols, (d.key, d.name, d.group_key, d.group_name, d.kind, d.unit, d.direction,
-                               d.definition, d.order), strict=True):
+        for c, x in zip(
+            cols,
+            (d.key, d.name, d.group_key, d.group_name, d.kind, d.unit, d.direction, d.definition, d.order),
+            strict=True,
+        ):
             rows[c].append(x)
     insert_rows(con, "indicator_defs", cols, rows)
 
 
-def apply_corrections(con: duckdb.DuckDBPyConnection, corrections: Sequence[Correction],
-                      defs: Sequence[Indicator]) -> list[Correction]:
+def apply_corrections(
+    con: duckdb.DuckDBPyConnection, corrections: Sequence[Correction], defs: Sequence[Indicator]
+) -> list[Correction]:
     """Fill `indicators` from the extracted values with the corrections on top (later rows win);
     mirror every correction into `corrections`. Returns those that match no report."""
     con.execute("""INSERT INTO indicators SELECT *, 'extracted' FROM extracted_indicators""")
@@ -211,13 +262,18 @@ def apply_corrections(con: duckdb.DuckDBPyConnection, corrections: Sequence[Corr
         con.execute("DELETE FROM indicators WHERE report_id = ? AND key = ?", [c.report_id, c.field])
         if value is not None:
             evidence = f"人工更正（{c.who}）：{c.reason}" if c.who else f"人工更正：{c.reason}"
-            con.execute("""INSERT INTO indicators VALUES (?, ?, ?, ?, 'exact', FALSE, ?, NULL, NULL, 'corrected')""",
-                        [c.report_id, c.field, float(value), units[c.field], evidence])
+            con.execute(
+                """INSERT INTO indicators VALUES (?, ?, ?, ?, 'exact', FALSE, ?, NULL, NULL, 'corrected')""",
+                [c.report_id, c.field, float(value), units[c.field], evidence],
+            )
     cols = ("report_id", "field", "new_value", "reason", "who", "at", "applied")
     rows = {k: [] for k in cols}
     for c in corrections:
-        for k, x in zip(cols, (c.report_id, c.field, c.new_value, c.reason, c.who, c.at,
-                               c.report_id in known), strict=True):
+        for k, x in zip(
+            cols,
+            (c.report_id, c.field, c.new_value, c.reason, c.who, c.at, c.report_id in known),
+            strict=True,
+        ):
             rows[k].append(x)
     insert_rows(con, "corrections", cols, rows)
     return unmatched

@@ -18,8 +18,15 @@ from pipeline.indicators import load_indicators
 
 SAMPLES = ROOT.parent / "shared" / "reports"
 SAMPLE_IDS = sorted(p.name for p in SAMPLES.glob("*.txt"))
-CONTENT_TABLES = ("reports", "extracted_meta", "extracted_indicators", "indicators", "mentions",
-                  "indicator_defs", "corrections")
+CONTENT_TABLES = (
+    "reports",
+    "extracted_meta",
+    "extracted_indicators",
+    "indicators",
+    "mentions",
+    "indicator_defs",
+    "corrections",
+)
 
 
 @pytest.fixture
@@ -65,10 +72,14 @@ def test_first_build_stores_every_sample(folder: Path, db: Path) -> None:
     assert (s.files_seen, s.parsed, s.unchanged, s.failed, s.removed) == (5, 5, 0, [], [])
     assert query(db, "SELECT report_id FROM reports ORDER BY 1") == [(r,) for r in SAMPLE_IDS]
     assert s.indicators == query(db, "SELECT count(*) FROM indicators")[0][0] > 20
-    assert query(db, "SELECT value FROM indicators WHERE report_id = 'haiyan_2024.txt' "
-                     "AND key = 'reconsideration_received'") == [(162.0,)]
-    assert query(db, "SELECT jurisdiction, year, script FROM reports WHERE report_id = 'taicang_2024.txt'") \
-        == [("太仓市", 2024, "traditional")]
+    assert query(
+        db,
+        "SELECT value FROM indicators WHERE report_id = 'haiyan_2024.txt' "
+        "AND key = 'reconsideration_received'",
+    ) == [(162.0,)]
+    assert query(
+        db, "SELECT jurisdiction, year, script FROM reports WHERE report_id = 'taicang_2024.txt'"
+    ) == [("太仓市", 2024, "traditional")]
     assert query(db, "SELECT count(*) FROM mentions")[0][0] > 100
     assert query(db, "SELECT DISTINCT origin FROM indicators") == [("extracted",)]
     assert query(db, "SELECT count(*) FROM indicator_defs")[0][0] == len(load_indicators())
@@ -81,11 +92,17 @@ def test_first_build_stores_every_sample(folder: Path, db: Path) -> None:
 
 def test_offsets_point_at_the_figure(folder: Path, db: Path) -> None:
     build(folder, db)
-    rows = query(db, """SELECT i.value, substring(r.text, i.start + 1, i."end" - i.start)
-                        FROM indicators i JOIN reports r USING (report_id) WHERE NOT i.derived""")
+    rows = query(
+        db,
+        """SELECT i.value, substring(r.text, i.start + 1, i."end" - i.start)
+                        FROM indicators i JOIN reports r USING (report_id) WHERE NOT i.derived""",
+    )
     assert rows
     for value, figure in rows:
-        assert any(ch.isdigit() or ch in "零〇一二两三四五六七八九十百千万亿" for ch in figure), (value, figure)
+        assert any(ch.isdigit() or ch in "零〇一二两三四五六七八九十百千万亿" for ch in figure), (
+            value,
+            figure,
+        )
 
 
 def test_views_the_dashboard_reads(folder: Path, db: Path) -> None:
@@ -94,14 +111,26 @@ def test_views_the_dashboard_reads(folder: Path, db: Path) -> None:
     con = duckdb.connect(str(db), read_only=True)
     wide = con.execute("SELECT * FROM report_wide")
     assert [c[0] for c in wide.description] == [
-        "report_id", "jurisdiction", "province", "city", "county", "level", "year", *keys]
+        "report_id",
+        "jurisdiction",
+        "province",
+        "city",
+        "county",
+        "level",
+        "year",
+        *keys,
+    ]
     assert len(wide.fetchall()) == 5
     assert con.execute("""SELECT reconsideration_received FROM report_wide
                           WHERE report_id = 'haiyan_2024.txt'""").fetchone() == (162.0,)
-    assert con.execute("SELECT count(*), count(*) FILTER (WHERE has_value) FROM coverage").fetchone() \
-        == (5 * len(keys), con.execute("SELECT count(*) FROM indicators").fetchone()[0])
-    iv = con.execute("SELECT * FROM indicator_values WHERE key = 'reconsideration_received' "
-                     "AND report_id = 'haiyan_2024.txt'")
+    assert con.execute("SELECT count(*), count(*) FILTER (WHERE has_value) FROM coverage").fetchone() == (
+        5 * len(keys),
+        con.execute("SELECT count(*) FROM indicators").fetchone()[0],
+    )
+    iv = con.execute(
+        "SELECT * FROM indicator_values WHERE key = 'reconsideration_received' "
+        "AND report_id = 'haiyan_2024.txt'"
+    )
     row = dict(zip([c[0] for c in iv.description], iv.fetchone(), strict=True))
     assert row["name"] == "行政复议收案数" and row["unit"] == "件" and row["group_name"] == "行政复议"
     assert row["unit_as_written"] == "件" and row["origin"] == "extracted" and row["jurisdiction"] == "海盐县"
@@ -115,8 +144,10 @@ def test_rebuild_unchanged_parses_nothing_and_gives_the_same_database(folder: Pa
     s = build(folder, db)
     assert (s.parsed, s.unchanged, s.contents_parsed) == (0, 5, 0)
     assert snapshot(db) == before
-    assert query(db, "SELECT status, count(*) FROM ingest_log GROUP BY 1 ORDER BY 1") \
-        == [("parsed", 5), ("unchanged", 5)], "the log keeps both runs"
+    assert query(db, "SELECT status, count(*) FROM ingest_log GROUP BY 1 ORDER BY 1") == [
+        ("parsed", 5),
+        ("unchanged", 5),
+    ], "the log keeps both runs"
     assert query(db, "SELECT count(*) FROM builds") == [(2,)]
 
 
@@ -135,10 +166,16 @@ def test_changed_file_replaces_its_rows(folder: Path, db: Path) -> None:
     s = build(folder, db)
     assert (s.parsed, s.unchanged) == (1, 4)
     assert query(db, "SELECT sha256 FROM reports WHERE report_id = 'haiyan_2024.txt'") == [(file_hash(f),)]
-    assert query(db, "SELECT value FROM indicators WHERE report_id = 'haiyan_2024.txt' "
-                     "AND key = 'reconsideration_received'") == [(170.0,)]
-    assert query(db, "SELECT count(*) FROM indicators WHERE report_id = 'haiyan_2024.txt' "
-                     "AND key = 'reconsideration_received'") == [(1,)]
+    assert query(
+        db,
+        "SELECT value FROM indicators WHERE report_id = 'haiyan_2024.txt' "
+        "AND key = 'reconsideration_received'",
+    ) == [(170.0,)]
+    assert query(
+        db,
+        "SELECT count(*) FROM indicators WHERE report_id = 'haiyan_2024.txt' "
+        "AND key = 'reconsideration_received'",
+    ) == [(1,)]
 
 
 def test_removed_file_takes_its_report_out(folder: Path, db: Path) -> None:
@@ -163,14 +200,18 @@ def test_duplicate_keeps_both_and_the_newer_is_current(folder: Path, db: Path) -
     s = build(folder, db)
     assert s.parsed == 0, "a copy of a stored file is reused, not parsed"
     assert s.duplicates == [("haiyan_2024.txt", "重发/haiyan_2024.txt", "海盐县", 2024)]
-    assert query(db, "SELECT report_id, is_current, duplicate_of FROM reports WHERE jurisdiction = '海盐县' "
-                     "ORDER BY 1") == [("haiyan_2024.txt", False, "重发/haiyan_2024.txt"),
-                                        ("重发/haiyan_2024.txt", True, None)]
+    assert query(
+        db, "SELECT report_id, is_current, duplicate_of FROM reports WHERE jurisdiction = '海盐县' ORDER BY 1"
+    ) == [("haiyan_2024.txt", False, "重发/haiyan_2024.txt"), ("重发/haiyan_2024.txt", True, None)]
     assert query(db, "SELECT count(*) FROM current_reports") == [(5,)]
-    assert query(db, "SELECT count(*) FROM indicator_values WHERE jurisdiction = '海盐县' "
-                     "AND key = 'reconsideration_received'") == [(1,)]
-    assert query(db, "SELECT report_id, duplicate_of FROM duplicate_reports") \
-        == [("haiyan_2024.txt", "重发/haiyan_2024.txt")]
+    assert query(
+        db,
+        "SELECT count(*) FROM indicator_values WHERE jurisdiction = '海盐县' "
+        "AND key = 'reconsideration_received'",
+    ) == [(1,)]
+    assert query(db, "SELECT report_id, duplicate_of FROM duplicate_reports") == [
+        ("haiyan_2024.txt", "重发/haiyan_2024.txt")
+    ]
     log = query(db, "SELECT report_id, error FROM ingest_log WHERE status = 'duplicate'")
     assert len(log) == 1 and log[0][0] == "haiyan_2024.txt" and "重发/haiyan_2024.txt" in log[0][1]
     assert "以 重发/haiyan_2024.txt 为准" in s.render()
@@ -182,8 +223,9 @@ def test_duplicate_with_equal_times_is_decided_by_report_id(folder: Path, db: Pa
         os.utime(p, (1_700_000_000, 1_700_000_000))
     s = build(folder, db)
     assert s.contents_parsed == 5 and s.parsed == 6, "identical contents are parsed once"
-    assert query(db, "SELECT report_id FROM reports WHERE jurisdiction = '龙泉市' AND is_current") \
-        == [("longquan_2023_b.txt",)]
+    assert query(db, "SELECT report_id FROM reports WHERE jurisdiction = '龙泉市' AND is_current") == [
+        ("longquan_2023_b.txt",)
+    ]
 
 
 def test_broken_files_fail_alone(folder: Path, db: Path) -> None:
@@ -198,8 +240,9 @@ def test_broken_files_fail_alone(folder: Path, db: Path) -> None:
     assert "不支持的文件类型 .xlsx" in failed["table.xlsx"]
     assert (s.files_seen, s.parsed) == (8, 5)
     assert query(db, "SELECT count(*) FROM reports") == [(5,)]
-    assert query(db, "SELECT source, error FROM ingest_log WHERE status = 'failed' ORDER BY 1") \
-        == sorted((str(folder / n), w) for n, w in failed.items())
+    assert query(db, "SELECT source, error FROM ingest_log WHERE status = 'failed' ORDER BY 1") == sorted(
+        (str(folder / n), w) for n, w in failed.items()
+    )
     assert "empty.txt：文件是空的" in s.render()
 
 
@@ -207,8 +250,9 @@ def test_report_id_is_the_path_inside_the_folder(folder: Path, db: Path, tmp_pat
     (folder / "2024").mkdir()
     shutil.move(folder / "qiaotou_2024.txt", folder / "2024" / "qiaotou_2024.txt")
     build(folder, db)
-    assert query(db, "SELECT report_id, source FROM reports WHERE jurisdiction = '桥头镇'") \
-        == [("2024/qiaotou_2024.txt", str(folder / "2024" / "qiaotou_2024.txt"))]
+    assert query(db, "SELECT report_id, source FROM reports WHERE jurisdiction = '桥头镇'") == [
+        ("2024/qiaotou_2024.txt", str(folder / "2024" / "qiaotou_2024.txt"))
+    ]
     one = tmp_path / "single.duckdb"
     build_database([folder / "2024" / "qiaotou_2024.txt"], one, corrections=tmp_path / "none.csv")
     assert query(one, "SELECT report_id FROM reports") == [("qiaotou_2024.txt",)]
@@ -253,11 +297,14 @@ def test_places_of_one_name_in_two_cities_are_both_current(folder: Path, db: Pat
     for name, city in (("nanjing", "南京市"), ("fuzhou", "福州市")):
         (folder / f"gulou_{name}.txt").write_text(
             f"{city}鼓楼区2024年法治政府建设年度报告\n全年受理行政复议案件8件。\n{city}鼓楼区人民政府\n2025年3月1日\n",
-            encoding="utf-8")
+            encoding="utf-8",
+        )
     s = build(folder, db)
     assert s.duplicates == []
     con = duckdb.connect(str(db), read_only=True)
-    rows = con.execute("""SELECT city, is_current FROM reports WHERE jurisdiction = '鼓楼区' ORDER BY city""").fetchall()
+    rows = con.execute(
+        """SELECT city, is_current FROM reports WHERE jurisdiction = '鼓楼区' ORDER BY city"""
+    ).fetchall()
     con.close()
     assert rows == [("南京市", True), ("福州市", True)]
 

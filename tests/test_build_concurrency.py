@@ -53,13 +53,25 @@ def make_folder(d: Path, extra: int = 0) -> Path:
     for i in range(extra):
         src = samples[i % len(samples)]
         (d / f"variant_{i:04d}.txt").write_text(
-            src.read_text(encoding="utf-8") + f"\n附注：第 {i} 份副本。\n", encoding="utf-8")
+            src.read_text(encoding="utf-8") + f"\n附注：第 {i} 份副本。\n", encoding="utf-8"
+        )
     return d
 
 
 def build_cmd(folder: Path, db: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "pipeline", "build", str(folder), "--db", str(db),
-            "--corrections", str(db.parent / "corrections.csv"), "--quiet", *extra]
+    return [
+        sys.executable,
+        "-m",
+        "pipeline",
+        "build",
+        str(folder),
+        "--db",
+        str(db),
+        "--corrections",
+        str(db.parent / "corrections.csv"),
+        "--quiet",
+        *extra,
+    ]
 
 
 def sha(p: Path) -> str:
@@ -105,11 +117,14 @@ def test_reader_sees_no_errors_while_two_builds_run(tmp_path: Path) -> None:
     big = make_folder(tmp_path / "big", extra=150)
     build_database([small], db, corrections=tmp_path / "c.csv", workers=1)
     stop = tmp_path / "stop"
-    reader = subprocess.Popen([sys.executable, "-c", READER, str(db), str(stop)],
-                              stdout=subprocess.PIPE, text=True)
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(db), str(stop)], stdout=subprocess.PIPE, text=True
+    )
     time.sleep(0.5)
-    builds = [subprocess.Popen(build_cmd(big, db), cwd=ROOT, stderr=subprocess.PIPE, text=True),
-              subprocess.Popen(build_cmd(small, db), cwd=ROOT, stderr=subprocess.PIPE, text=True)]
+    builds = [
+        subprocess.Popen(build_cmd(big, db), cwd=ROOT, stderr=subprocess.PIPE, text=True),
+        subprocess.Popen(build_cmd(small, db), cwd=ROOT, stderr=subprocess.PIPE, text=True),
+    ]
     outcomes = [(b.wait(timeout=300), b.stderr.read()) for b in builds]
     time.sleep(0.5)
     stop.touch()
@@ -180,9 +195,18 @@ def test_database_held_for_writing_elsewhere_stops_the_build(tmp_path: Path) -> 
     db = tmp_path / "fazhi.duckdb"
     folder = make_folder(tmp_path / "f")
     build_database([folder], db, corrections=tmp_path / "c.csv")
-    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]); "
-                               "print('open', flush=True); sys.stdin.read()", str(db)],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys; c = duckdb.connect(sys.argv[1]); "
+            "print('open', flush=True); sys.stdin.read()",
+            str(db),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "open"
         with pytest.raises(BuildError, match="正被另一个程序以写入方式打开"):

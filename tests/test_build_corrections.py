@@ -42,21 +42,25 @@ def query(folder: Path, sql: str) -> list[tuple]:
 
 
 def test_add_correction_creates_the_file_with_a_header(csv_path: Path) -> None:
-    add_correction(csv_path, "haiyan_2024.txt", "reconsideration_received", "170", "原文笔误，以司法局数据为准", "张三")
+    add_correction(
+        csv_path, "haiyan_2024.txt", "reconsideration_received", "170", "原文笔误，以司法局数据为准", "张三"
+    )
     add_correction(csv_path, "haiyan_2024.txt", "year", "2023", "标题年份错", None)
     lines = csv_path.read_text(encoding="utf-8").splitlines()
     assert lines[0] == ",".join(COLUMNS) and len(lines) == 3
     fixes = read_corrections(csv_path)
     assert [(c.report_id, c.field, c.new_value, c.who, c.line) for c in fixes] == [
         ("haiyan_2024.txt", "reconsideration_received", "170", "张三", 2),
-        ("haiyan_2024.txt", "year", "2023", None, 3)]
+        ("haiyan_2024.txt", "year", "2023", None, 3),
+    ]
     assert fixes[0].parsed_value() == 170 and fixes[1].parsed_value() == 2023
 
 
 def test_add_correction_appends_after_a_hand_edit_without_final_newline(csv_path: Path) -> None:
     csv_path.parent.mkdir(parents=True)
-    csv_path.write_text(",".join(COLUMNS) + "\na.txt,title,新标题,手工,李四,2024-05-01 10:00:00",
-                        encoding="utf-8")
+    csv_path.write_text(
+        ",".join(COLUMNS) + "\na.txt,title,新标题,手工,李四,2024-05-01 10:00:00", encoding="utf-8"
+    )
     add_correction(csv_path, "b.txt", "litigation_loss_rate", "3.5%", "核对原文")
     fixes = read_corrections(csv_path)
     assert [(c.report_id, c.parsed_value()) for c in fixes] == [("a.txt", "新标题"), ("b.txt", 3.5)]
@@ -73,15 +77,18 @@ def test_empty_value_means_remove(csv_path: Path) -> None:
     assert c.new_value is None and c.parsed_value() is None
 
 
-@pytest.mark.parametrize(("field", "value", "says"), [
-    pytest.param("no_such_key", "1", "未知字段", id="unknown-field"),
-    pytest.param("litigation_loss_rate", "120", "0–100", id="rate-over-100"),
-    pytest.param("reconsideration_received", "十二", "须为数字", id="count-not-a-number"),
-    pytest.param("reconsideration_received", "1.5", "整数", id="count-with-fraction"),
-    pytest.param("reconsideration_received", "-3", "合理范围", id="count-negative"),
-    pytest.param("year", "二〇二四", "年份", id="year-in-chinese"),
-    pytest.param("level", "city", "层级", id="unknown-level"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "says"),
+    [
+        pytest.param("no_such_key", "1", "未知字段", id="unknown-field"),
+        pytest.param("litigation_loss_rate", "120", "0–100", id="rate-over-100"),
+        pytest.param("reconsideration_received", "十二", "须为数字", id="count-not-a-number"),
+        pytest.param("reconsideration_received", "1.5", "整数", id="count-with-fraction"),
+        pytest.param("reconsideration_received", "-3", "合理范围", id="count-negative"),
+        pytest.param("year", "二〇二四", "年份", id="year-in-chinese"),
+        pytest.param("level", "city", "层级", id="unknown-level"),
+    ],
+)
 def test_add_correction_refuses_bad_values(csv_path: Path, field: str, value: str, says: str) -> None:
     with pytest.raises(ValueError, match=says):
         add_correction(csv_path, "a.txt", field, value, "原因")
@@ -93,16 +100,29 @@ def test_add_correction_needs_a_reason(csv_path: Path) -> None:
         add_correction(csv_path, "a.txt", "year", "2024", "  ")
 
 
-@pytest.mark.parametrize(("content", "says"), [
-    pytest.param("report_id,field\na,b\n", "第 1 行（表头）缺少列", id="bad-header"),
-    pytest.param(",".join(COLUMNS) + "\na.txt,year,2024,r,,2024-01-01\nb.txt,bogus,1,r,,2024-01-01\n",
-                 "第 3 行：未知字段", id="unknown-field-row-3"),
-    pytest.param(",".join(COLUMNS) + "\na.txt,year,2024,r,,昨天\n", "第 2 行：时间", id="bad-time"),
-    pytest.param(",".join(COLUMNS) + "\n,year,2024,r,,2024-01-01\n", "第 2 行：缺少 report_id", id="no-report"),
-    pytest.param(",".join(COLUMNS) + "\na.txt,year,2024,,,2024-01-01\n", "第 2 行：缺少 reason", id="no-reason"),
-    pytest.param(",".join(COLUMNS) + "\na.txt,year,2024,r,,2024-01-01,extra\n", "第 2 行：多出 1 列",
-                 id="extra-column"),
-])
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        pytest.param("report_id,field\na,b\n", "第 1 行（表头）缺少列", id="bad-header"),
+        pytest.param(
+            ",".join(COLUMNS) + "\na.txt,year,2024,r,,2024-01-01\nb.txt,bogus,1,r,,2024-01-01\n",
+            "第 3 行：未知字段",
+            id="unknown-field-row-3",
+        ),
+        pytest.param(",".join(COLUMNS) + "\na.txt,year,2024,r,,昨天\n", "第 2 行：时间", id="bad-time"),
+        pytest.param(
+            ",".join(COLUMNS) + "\n,year,2024,r,,2024-01-01\n", "第 2 行：缺少 report_id", id="no-report"
+        ),
+        pytest.param(
+            ",".join(COLUMNS) + "\na.txt,year,2024,,,2024-01-01\n", "第 2 行：缺少 reason", id="no-reason"
+        ),
+        pytest.param(
+            ",".join(COLUMNS) + "\na.txt,year,2024,r,,2024-01-01,extra\n",
+            "第 2 行：多出 1 列",
+            id="extra-column",
+        ),
+    ],
+)
 def test_malformed_file_names_the_file_and_row(csv_path: Path, content: str, says: str) -> None:
     csv_path.parent.mkdir(parents=True)
     csv_path.write_text(content, encoding="utf-8")
@@ -113,14 +133,19 @@ def test_malformed_file_names_the_file_and_row(csv_path: Path, content: str, say
 
 def test_excel_bom_is_accepted(csv_path: Path) -> None:
     csv_path.parent.mkdir(parents=True)
-    csv_path.write_bytes("\ufeff".encode() + (",".join(COLUMNS) + "\na.txt,year,2024,r,,2024-01-01\n").encode())
+    csv_path.write_bytes(
+        "\ufeff".encode() + (",".join(COLUMNS) + "\na.txt,year,2024,r,,2024-01-01\n").encode()
+    )
     assert read_corrections(csv_path)[0].report_id == "a.txt"
 
 
 def test_corrections_are_applied_and_survive_rebuilds(folder: Path, csv_path: Path) -> None:
     build(folder, csv_path)
-    assert query(folder, "SELECT value FROM indicators WHERE report_id = 'haiyan_2024.txt' "
-                         "AND key = 'reconsideration_received'") == [(162.0,)]
+    assert query(
+        folder,
+        "SELECT value FROM indicators WHERE report_id = 'haiyan_2024.txt' "
+        "AND key = 'reconsideration_received'",
+    ) == [(162.0,)]
     add_correction(csv_path, "haiyan_2024.txt", "reconsideration_received", "165", "年报更正", "王五")
     add_correction(csv_path, "haiyan_2024.txt", "reconsideration_received", "170", "再次核对")  # later wins
     add_correction(csv_path, "haiyan_2024.txt", "litigation_cases", None, "口径不同")
@@ -132,17 +157,29 @@ def test_corrections_are_applied_and_survive_rebuilds(folder: Path, csv_path: Pa
     assert "第 6 行：gone_2020.txt 的 year" in s.render()
 
     def check() -> None:
-        assert query(folder, "SELECT value, origin, evidence, start FROM indicators "
-                             "WHERE report_id = 'haiyan_2024.txt' AND key = 'reconsideration_received'") \
-            == [(170.0, "corrected", "人工更正：再次核对", None)]
-        assert query(folder, "SELECT count(*) FROM indicators WHERE report_id = 'haiyan_2024.txt' "
-                             "AND key = 'litigation_cases'") == [(0,)]
-        assert query(folder, "SELECT county FROM reports WHERE report_id = 'qiaotou_2024.txt'") == [("慈溪市",)]
-        assert query(folder, "SELECT report_id, applied FROM corrections ORDER BY report_id, \"at\"")[0] \
-            == ("gone_2020.txt", False)
+        assert query(
+            folder,
+            "SELECT value, origin, evidence, start FROM indicators "
+            "WHERE report_id = 'haiyan_2024.txt' AND key = 'reconsideration_received'",
+        ) == [(170.0, "corrected", "人工更正：再次核对", None)]
+        assert query(
+            folder,
+            "SELECT count(*) FROM indicators WHERE report_id = 'haiyan_2024.txt' "
+            "AND key = 'litigation_cases'",
+        ) == [(0,)]
+        assert query(folder, "SELECT county FROM reports WHERE report_id = 'qiaotou_2024.txt'") == [
+            ("慈溪市",)
+        ]
+        assert query(folder, 'SELECT report_id, applied FROM corrections ORDER BY report_id, "at"')[0] == (
+            "gone_2020.txt",
+            False,
+        )
         assert query(folder, "SELECT count(*) FROM corrections WHERE applied") == [(4,)]
-        assert query(folder, "SELECT reconsideration_received, litigation_cases FROM report_wide "
-                             "WHERE report_id = 'haiyan_2024.txt'") == [(170.0, None)]
+        assert query(
+            folder,
+            "SELECT reconsideration_received, litigation_cases FROM report_wide "
+            "WHERE report_id = 'haiyan_2024.txt'",
+        ) == [(170.0, None)]
 
     check()
     assert build(folder, csv_path).unchanged == 5
@@ -161,8 +198,9 @@ def test_a_metadata_correction_can_settle_a_duplicate(folder: Path, csv_path: Pa
     add_correction(csv_path, "sheqi_2023.txt", "year", "2023", "这是 2023 年的报告")
     s = build(folder, csv_path)
     assert s.duplicates == []
-    assert query(folder, "SELECT report_id, year FROM current_reports WHERE jurisdiction = '社旗县' ORDER BY 1") \
-        == [("sheqi_2023.txt", 2023), ("sheqi_2024.txt", 2024)]
+    assert query(
+        folder, "SELECT report_id, year FROM current_reports WHERE jurisdiction = '社旗县' ORDER BY 1"
+    ) == [("sheqi_2023.txt", 2023), ("sheqi_2024.txt", 2024)]
 
 
 def test_malformed_corrections_stop_the_build(folder: Path, csv_path: Path) -> None:
@@ -170,8 +208,9 @@ def test_malformed_corrections_stop_the_build(folder: Path, csv_path: Path) -> N
     db = folder.parent / "fazhi.duckdb"
     before = db.read_bytes()
     csv_path.parent.mkdir(parents=True, exist_ok=True)
-    csv_path.write_text(",".join(COLUMNS) + "\nhaiyan_2024.txt,litigation_loss_rate,abc,r,,2024-01-01\n",
-                        encoding="utf-8")
+    csv_path.write_text(
+        ",".join(COLUMNS) + "\nhaiyan_2024.txt,litigation_loss_rate,abc,r,,2024-01-01\n", encoding="utf-8"
+    )
     with pytest.raises(BuildError, match="第 2 行"):
         build(folder, csv_path)
     assert db.read_bytes() == before

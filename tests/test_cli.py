@@ -10,8 +10,9 @@ SAMPLE = ROOT / "data" / "reports" / "sheqi_2024.txt"
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=ROOT, capture_output=True, text=True,
-                          check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", *args], cwd=ROOT, capture_output=True, text=True, check=False
+    )
 
 
 def test_every_file_read_exits_0_with_one_line_each():
@@ -19,7 +20,10 @@ def test_every_file_read_exits_0_with_one_line_each():
     assert r.returncode == 0
     lines = [json.loads(x) for x in r.stdout.splitlines()]
     assert [x["source"] for x in lines] == [str(SAMPLE)] * 2
-    assert lines[0]["jurisdiction"] == "社旗县" and lines[0]["indicators"]["reconsideration_received"]["value"] == 86
+    assert (
+        lines[0]["jurisdiction"] == "社旗县"
+        and lines[0]["indicators"]["reconsideration_received"]["value"] == 86
+    )
     assert "mentions" not in lines[0]
 
 

@@ -298,8 +298,12 @@ def test_chart_config_exports_png_at_scale_two_with_name():
 
 
 def test_a_large_group_charts_its_top_and_bottom_and_says_so():
-    scores = pd.DataFrame({"place": [f"地{i:04d}" for i in range(1300)], "score": [i / 100 for i in range(1300)]})
-    fig = charts.composite_chart(scores, title="综合得分", subtitle="县级", unranked=[f"未{i}" for i in range(30)])
+    scores = pd.DataFrame(
+        {"place": [f"地{i:04d}" for i in range(1300)], "score": [i / 100 for i in range(1300)]}
+    )
+    fig = charts.composite_chart(
+        scores, title="综合得分", subtitle="县级", unranked=[f"未{i}" for i in range(30)]
+    )
     drawn = list(fig.data[0].y)
     assert len(drawn) == 40 and "地1299" in drawn and "地0000" in drawn and "地0650" not in drawn
     note = fig.layout.annotations[0].text

@@ -39,8 +39,8 @@ def test_table_examples(key, text, want):
     else:
         assert got is not None, f"{key} missing from: {text}"
         assert got.value == pytest.approx(want)
-        assert is_figure_at(norm, got.start, got.end), norm[got.start:got.end]
-        assert norm[got.start:got.end] in got.evidence and got.evidence in norm
+        assert is_figure_at(norm, got.start, got.end), norm[got.start : got.end]
+        assert norm[got.start : got.end] in got.evidence and got.evidence in norm
 
 
 @pytest.mark.parametrize("key,text,want", CASES, ids=[f"traditional-{i}" for i in CASE_IDS])
@@ -99,8 +99,10 @@ def test_a_heading_of_what_was_done_is_not_the_plan():
 
 
 def test_an_appendix_after_the_plan_is_read_again():
-    text = ("三、2022年工作打算\n力争调解矛盾纠纷1000件以上。\n附:2021年度主要工作数据\n"
-            "全年调解纠纷612件,调解成功率96.4%。")
+    text = (
+        "三、2022年工作打算\n力争调解矛盾纠纷1000件以上。\n附:2021年度主要工作数据\n"
+        "全年调解纠纷612件,调解成功率96.4%。"
+    )
     values = extract(text, year=2021)[1]
     assert values["mediation_disputes"].value == 612 and values["mediation_success_rate"].value == 96.4
 
@@ -130,22 +132,35 @@ def test_spaces_around_a_figure_from_page_runs_are_dropped():
     assert normalise_text("2024 2025年")[0] == "2024 2025年"  # two numbers stay two
 
 
-@pytest.mark.parametrize(("text", "jurisdiction", "level", "want"), [
-    ("西陵街道“和事佬”调解室全年调处矛盾纠纷384件。", "西陵区", "county", None),
-    ("西陵街道“和事佬”调解室全年调处矛盾纠纷384件。", "西陵街道", "township", 384),
-    ("汇川区全年调处矛盾纠纷9216件。", "遵义市", "prefecture", None),
-    ("长阳县全年调解矛盾纠纷500件。", "长阳土家族自治县", "county", 500),
-    ("健全区、街道、社区三级调解网络,全区各级人民调解组织共调解矛盾纠纷1.36万件。", "江汉区", "county", 13600),
-], ids=["街道-in-区", "街道-own", "区-in-市", "自治县-short", "not-a-place"])
+@pytest.mark.parametrize(
+    ("text", "jurisdiction", "level", "want"),
+    [
+        ("西陵街道“和事佬”调解室全年调处矛盾纠纷384件。", "西陵区", "county", None),
+        ("西陵街道“和事佬”调解室全年调处矛盾纠纷384件。", "西陵街道", "township", 384),
+        ("汇川区全年调处矛盾纠纷9216件。", "遵义市", "prefecture", None),
+        ("长阳县全年调解矛盾纠纷500件。", "长阳土家族自治县", "county", 500),
+        (
+            "健全区、街道、社区三级调解网络,全区各级人民调解组织共调解矛盾纠纷1.36万件。",
+            "江汉区",
+            "county",
+            13600,
+        ),
+    ],
+    ids=["街道-in-区", "街道-own", "区-in-市", "自治县-short", "not-a-place"],
+)
 def test_a_named_place_is_a_part_unless_it_is_the_jurisdiction(text, jurisdiction, level, want):
-    got = extract_indicators(normalise_text(text)[0], 2024, level, jurisdiction).values.get("mediation_disputes")
+    got = extract_indicators(normalise_text(text)[0], 2024, level, jurisdiction).values.get(
+        "mediation_disputes"
+    )
     assert (got.value if got else None) == want
 
 
 def test_the_topic_carries_into_the_next_sentence_only():
     text = "全年区政府受理行政复议案件47件。审结45件,纠错率0%。"
     values = extract(text)[1]
-    assert values["reconsideration_closed"].value == 45 and values["reconsideration_correction_rate"].value == 0
+    assert (
+        values["reconsideration_closed"].value == 45 and values["reconsideration_correction_rate"].value == 0
+    )
     assert "reconsideration_closed" not in extract("全年区政府受理行政复议案件47件。\n\n审结45件。")[1]
 
 
@@ -171,8 +186,14 @@ def test_township_rule_only_for_townships():
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("受理行政复议案件办结纠错率调解矛盾纠纷败诉出庭应诉0123456789.,。%余万件起次年同比下降至")),
-               max_size=200))
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            list("受理行政复议案件办结纠错率调解矛盾纠纷败诉出庭应诉0123456789.,。%余万件起次年同比下降至")
+        ),
+        max_size=200,
+    )
+)
 def test_never_raises_and_offsets_hold(text):
     norm, _ = normalise_text(text)
     for v in extract_indicators(norm, year=2024).values.values():
@@ -191,24 +212,34 @@ def test_never_raises_on_any_unicode(text):
 
 def test_a_malformed_table_stops_with_the_row_named(tmp_path):
     bad = tmp_path / "bad.toml"
-    bad.write_text('[[group]]\nkey="g"\nname="组"\n[[indicator]]\nkey="x"\nname="甲"\ngroup="g"\nkind="count"\n'
-                   'direction="up"\ndefinition="d"\nrange=[0,1]\nanchors=["甲"]\npatterns=["{N}"]\n', encoding="utf-8")
+    bad.write_text(
+        '[[group]]\nkey="g"\nname="组"\n[[indicator]]\nkey="x"\nname="甲"\ngroup="g"\nkind="count"\n'
+        'direction="up"\ndefinition="d"\nrange=[0,1]\nanchors=["甲"]\npatterns=["{N}"]\n',
+        encoding="utf-8",
+    )
     with pytest.raises(IndicatorTableError, match="indicator 'x'.*direction"):
         load_indicators(bad)
 
 
 def test_a_pattern_without_a_figure_is_refused(tmp_path):
     bad = tmp_path / "bad.toml"
-    bad.write_text('[[group]]\nkey="g"\nname="组"\n[[indicator]]\nkey="y"\nname="乙"\ngroup="g"\nkind="count"\n'
-                   'direction="higher"\ndefinition="d"\nrange=[0,1]\nanchors=["乙"]\npatterns=["受理"]\n', encoding="utf-8")
+    bad.write_text(
+        '[[group]]\nkey="g"\nname="组"\n[[indicator]]\nkey="y"\nname="乙"\ngroup="g"\nkind="count"\n'
+        'direction="higher"\ndefinition="d"\nrange=[0,1]\nanchors=["乙"]\npatterns=["受理"]\n',
+        encoding="utf-8",
+    )
     with pytest.raises(IndicatorTableError, match="indicator 'y'.*bad pattern"):
         load_indicators(bad)
 
 
-@pytest.mark.parametrize("text", [
-    "前文。各乡镇(街道)共审查合同120份,其中规范性文件3件。",
-    "各镇(街道)累计审查重大行政决策、各类合同(协议)等涉法事务158件,重大行政决策12件。",
-], ids=["townships-subject", "towns-with-list"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "前文。各乡镇(街道)共审查合同120份,其中规范性文件3件。",
+        "各镇(街道)累计审查重大行政决策、各类合同(协议)等涉法事务158件,重大行政决策12件。",
+    ],
+    ids=["townships-subject", "towns-with-list"],
+)
 def test_a_sub_part_by_townships_is_not_the_county_total(text):
     assert extract(text, level="county")[1] == {}
     assert extract(text, level="township")[1]  # in a township's own report it is its figure

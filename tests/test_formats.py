@@ -11,7 +11,9 @@ from reportlab.pdfgen import canvas
 
 from pipeline.process import process_file
 
-TEXT = (Path(__file__).resolve().parent.parent / "data" / "reports" / "sheqi_2024.txt").read_text(encoding="utf-8")
+TEXT = (Path(__file__).resolve().parent.parent / "data" / "reports" / "sheqi_2024.txt").read_text(
+    encoding="utf-8"
+)
 
 
 def write_docx(path: Path) -> None:
@@ -23,10 +25,13 @@ def write_docx(path: Path) -> None:
 
 def write_html(path: Path) -> None:
     body = "".join(f"<p>{p}</p>" for p in TEXT.split("\n"))
-    page = ('<html><head><meta charset="gbk"><title>社旗县2024年法治政府建设年度报告_社旗县人民政府</title></head>'
-            '<body><div class="nav">当前位置：首页 > 政务公开</div><div class="article">' + body +
-            '</div><div class="footer">版权所有：社旗县人民政府 网站标识码 4113270001</div><script>var x=1;</script>'
-            "</body></html>")
+    page = (
+        '<html><head><meta charset="gbk"><title>社旗县2024年法治政府建设年度报告_社旗县人民政府</title></head>'
+        '<body><div class="nav">当前位置：首页 > 政务公开</div><div class="article">'
+        + body
+        + '</div><div class="footer">版权所有：社旗县人民政府 网站标识码 4113270001</div><script>var x=1;</script>'
+        "</body></html>"
+    )
     path.write_bytes(page.encode("gbk"))
 
 
@@ -37,7 +42,7 @@ def write_pdf(path: Path) -> None:
     y = 800
     for para in TEXT.split("\n"):
         for i in range(0, len(para), 50):
-            c.drawString(30, y, para[i:i + 50])
+            c.drawString(30, y, para[i : i + 50])
             y -= 14
             if y < 40:
                 c.showPage()
@@ -75,4 +80,4 @@ def test_same_report_in_every_format(tmp_path, reference, name):
     assert got == {k: v.value for k, v in reference.indicators.items()}
     for v in result.indicators.values():
         if not v.derived:
-            assert result.text[v.start:v.end] in v.evidence
+            assert result.text[v.start : v.end] in v.evidence

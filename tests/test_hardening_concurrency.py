@@ -59,8 +59,19 @@ def make_folder(folder: Path, per_sample: int, first_year: int = 2001) -> Path:
 
 
 def build_cmd(folder: Path, db: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "pipeline", "build", str(folder), "--db", str(db),
-            "--corrections", str(db.parent / "corrections.csv"), "--quiet", *extra]
+    return [
+        sys.executable,
+        "-m",
+        "pipeline",
+        "build",
+        str(folder),
+        "--db",
+        str(db),
+        "--corrections",
+        str(db.parent / "corrections.csv"),
+        "--quiet",
+        *extra,
+    ]
 
 
 def file_sha(p: Path) -> str:
@@ -71,12 +82,24 @@ def contents(db: Path) -> dict[str, str]:
     """A checksum of every table's rows (sorted) and the list of views: the database's content."""
     con = duckdb.connect(str(db), read_only=True)
     try:
-        tables = [t for (t,) in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() ORDER BY 1").fetchall()]
-        out = {t: hashlib.sha256(repr(con.execute(f'SELECT * FROM "{t}" ORDER BY ALL').fetchall()).encode())
-               .hexdigest()[:16] for t in tables}
-        out["views"] = ",".join(v for (v,) in con.execute(
-            "SELECT view_name FROM duckdb_views() WHERE NOT internal ORDER BY 1").fetchall())
+        tables = [
+            t
+            for (t,) in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() ORDER BY 1"
+            ).fetchall()
+        ]
+        out = {
+            t: hashlib.sha256(
+                repr(con.execute(f'SELECT * FROM "{t}" ORDER BY ALL').fetchall()).encode()
+            ).hexdigest()[:16]
+            for t in tables
+        }
+        out["views"] = ",".join(
+            v
+            for (v,) in con.execute(
+                "SELECT view_name FROM duckdb_views() WHERE NOT internal ORDER BY 1"
+            ).fetchall()
+        )
         return out
     finally:
         con.close()
@@ -87,8 +110,10 @@ def checked(db: Path) -> tuple[int, int]:
     con = duckdb.connect(str(db), read_only=True)
     try:
         assert run_checks(con) == []
-        return (con.execute("SELECT count(*) FROM current_reports").fetchone()[0],
-                con.execute("SELECT count(*) FROM indicators").fetchone()[0])
+        return (
+            con.execute("SELECT count(*) FROM current_reports").fetchone()[0],
+            con.execute("SELECT count(*) FROM indicators").fetchone()[0],
+        )
     finally:
         con.close()
 
@@ -172,18 +197,35 @@ def test_soak_three_readers_while_five_builds_run(tmp_path: Path) -> None:
     small = make_folder(tmp_path / "small", 0)
     mid = make_folder(tmp_path / "mid", 40)
     big = make_folder(tmp_path / "big", 90)
-    env = child_env(FAZHI_DB=str(db), FAZHI_REPORTS=str(small), FAZHI_CORRECTIONS=str(db.parent / "corrections.csv"))
+    env = child_env(
+        FAZHI_DB=str(db), FAZHI_REPORTS=str(small), FAZHI_CORRECTIONS=str(db.parent / "corrections.csv")
+    )
     stop = tmp_path / "stop"
 
     def state() -> str:
-        out = subprocess.run([sys.executable, "-c", READER, "once", str(stop)], env=env, cwd=ROOT,
-                             capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", READER, "once", str(stop)],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         return out.stdout.strip()
 
     subprocess.run(build_cmd(small, db), env=env, cwd=ROOT, check=True)
     known = [state()]
-    readers = [subprocess.Popen([sys.executable, "-c", READER, "loop", str(stop)], env=env, cwd=ROOT,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    readers = [
+        subprocess.Popen(
+            [sys.executable, "-c", READER, "loop", str(stop)],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
     time.sleep(3)  # the readers are reading before the first build starts
     plan = [(big, "--full"), (mid, "--full"), (big, None), (small, None), (mid, "--full")]
     t0 = time.monotonic()
@@ -191,8 +233,13 @@ def test_soak_three_readers_while_five_builds_run(tmp_path: Path) -> None:
     try:
         for folder, flag in plan:
             started = time.monotonic()
-            proc = subprocess.run(build_cmd(folder, db, *([flag] if flag else [])), env=env, cwd=ROOT,
-                                  capture_output=True, text=True)
+            proc = subprocess.run(
+                build_cmd(folder, db, *([flag] if flag else [])),
+                env=env,
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+            )
             builds.append((proc.returncode, proc.stderr[-1000:], time.monotonic() - started))
             known.append(state())  # the state this build swapped in, read while nothing else writes
     finally:
@@ -210,14 +257,18 @@ def test_soak_three_readers_while_five_builds_run(tmp_path: Path) -> None:
             known_parts.setdefault(k, set()).add(json.dumps(v))
     half_built = [s for r in results for s in r["states"] if s not in known]
     half_built += [s for r in results for s in r["broken"]]
-    half_built += [(k, v) for r in results for k, vs in r["parts"].items() for v in vs if v not in known_parts[k]]
+    half_built += [
+        (k, v) for r in results for k, vs in r["parts"].items() for v in vs if v not in known_parts[k]
+    ]
     seen = {s for r in results for s in r["states"]}
     straddled = sum(r["straddled"] for r in results)
-    print(f"\n[soak] {len(readers)} readers × dashboard query functions (7 per read) while {len(plan)} builds ran "
-          f"back to back in {seconds:.0f} s (build times {', '.join(f'{b[2]:.1f}' for b in builds)} s): "
-          f"{reads:,} reads ({', '.join(str(r['reads']) for r in results)}), errors {len(errors)}, "
-          f"half-built reads {len(half_built)}, {len(seen)} of {len(set(known))} database states seen, "
-          f"{straddled} reads straddled a swap (each part still a whole state's)")
+    print(
+        f"\n[soak] {len(readers)} readers × dashboard query functions (7 per read) while {len(plan)} builds ran "
+        f"back to back in {seconds:.0f} s (build times {', '.join(f'{b[2]:.1f}' for b in builds)} s): "
+        f"{reads:,} reads ({', '.join(str(r['reads']) for r in results)}), errors {len(errors)}, "
+        f"half-built reads {len(half_built)}, {len(seen)} of {len(set(known))} database states seen, "
+        f"{straddled} reads straddled a swap (each part still a whole state's)"
+    )
     assert errors == [], errors[:5]
     assert half_built == [], half_built[:3]
     assert reads >= 100 and all(r["reads"] >= 20 for r in results)
@@ -286,7 +337,9 @@ def kill_setup(tmp_path_factory: pytest.TempPathFactory) -> dict:
 def indicator_rows(db: Path) -> list[tuple]:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return con.execute('SELECT report_id, key, value, start, "end" FROM indicators ORDER BY ALL').fetchall()
+        return con.execute(
+            'SELECT report_id, key, value, start, "end" FROM indicators ORDER BY ALL'
+        ).fetchall()
     finally:
         con.close()
 
@@ -300,15 +353,38 @@ def wait_for(proc: subprocess.Popen, marker: str, timeout: float = 120) -> None:
         assert line or proc.poll() is None, "the build ended before the kill point"
 
 
-@pytest.mark.parametrize(("point", "nth", "after"), [p[1:] for p in KILL_POINTS], ids=[p[0] for p in KILL_POINTS])
-def test_sigkill_at_a_point_keeps_the_old_database_and_the_next_build_succeeds(kill_setup, tmp_path, point, nth,
-                                                                               after):
+@pytest.mark.parametrize(
+    ("point", "nth", "after"), [p[1:] for p in KILL_POINTS], ids=[p[0] for p in KILL_POINTS]
+)
+def test_sigkill_at_a_point_keeps_the_old_database_and_the_next_build_succeeds(
+    kill_setup, tmp_path, point, nth, after
+):
     db = tmp_path / "fazhi.duckdb"
     shutil.copyfile(kill_setup["pristine"], db)
     before_sha, before = file_sha(db), contents(db)
-    proc = subprocess.Popen([sys.executable, "-c", STOPPER, point, str(nth), "-", "build", str(kill_setup["new"]),
-                             "--db", str(db), "--corrections", str(tmp_path / "c.csv"), "--workers", "1", "--full"],
-                            env=child_env(), cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            STOPPER,
+            point,
+            str(nth),
+            "-",
+            "build",
+            str(kill_setup["new"]),
+            "--db",
+            str(db),
+            "--corrections",
+            str(tmp_path / "c.csv"),
+            "--workers",
+            "1",
+            "--full",
+        ],
+        env=child_env(),
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         wait_for(proc, "STOPPED AT")
         left = temps(db)
@@ -328,9 +404,11 @@ def test_sigkill_at_a_point_keeps_the_old_database_and_the_next_build_succeeds(k
     assert s.failed == [] and checked(db)[0] == 5 + 5 * 8
     assert indicator_rows(db) == indicator_rows(kill_setup["reference"])
     assert temps(db) == [], "the killed build's temporary files are cleaned up"
-    print(f"\n[sigkill {point} #{nth}] temp file {tmp_size / 1024:,.0f} KB at the kill; database afterwards: "
-          f"{'old, unchanged' if after == 'old' else 'new, complete'}; next build: {s.parsed} parsed, "
-          f"{s.unchanged} unchanged, 0 failed; data lost 0")
+    print(
+        f"\n[sigkill {point} #{nth}] temp file {tmp_size / 1024:,.0f} KB at the kill; database afterwards: "
+        f"{'old, unchanged' if after == 'old' else 'new, complete'}; next build: {s.parsed} parsed, "
+        f"{s.unchanged} unchanged, 0 failed; data lost 0"
+    )
 
 
 def running(pid: int) -> bool:
@@ -348,9 +426,26 @@ def test_sigkill_during_a_parallel_parse_leaves_no_workers_behind(kill_setup, tm
     shutil.copyfile(kill_setup["pristine"], db)
     before = contents(db)
     folder = make_folder(tmp_path / "many", 60)
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "build", str(folder), "--db", str(db), "--corrections",
-                             str(tmp_path / "c.csv"), "--workers", "2", "--full", "--progress"],
-                            env=child_env(), cwd=ROOT, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pipeline",
+            "build",
+            str(folder),
+            "--db",
+            str(db),
+            "--corrections",
+            str(tmp_path / "c.csv"),
+            "--workers",
+            "2",
+            "--full",
+            "--progress",
+        ],
+        env=child_env(),
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+    )
     workers: set[int] = set()
     deadline = time.monotonic() + 120
     buf = b""
@@ -373,24 +468,31 @@ def test_sigkill_during_a_parallel_parse_leaves_no_workers_behind(kill_setup, tm
     assert contents(db) == before
     s = build_database([folder], db, corrections=tmp_path / "c.csv")
     assert s.failed == [] and checked(db)[0] == 305
-    print(f"\n[sigkill parallel parse] {len(workers)} worker processes exited by themselves; old database "
-          f"intact; next build {s.parsed} parsed")
+    print(
+        f"\n[sigkill parallel parse] {len(workers)} worker processes exited by themselves; old database "
+        f"intact; next build {s.parsed} parsed"
+    )
 
 
 # --- builds started at once -------------------------------------------------------------------------
+
 
 def test_three_builds_started_at_once_are_serialised_and_lose_nothing(tmp_path):
     db = tmp_path / "db" / "fazhi.duckdb"
     folders = {n: make_folder(tmp_path / f"f{n}", n) for n in (0, 10, 30)}
     t0 = time.monotonic()
-    procs = {n: subprocess.Popen(build_cmd(f, db), env=child_env(), cwd=ROOT, stderr=subprocess.PIPE, text=True)
-             for n, f in folders.items()}
+    procs = {
+        n: subprocess.Popen(build_cmd(f, db), env=child_env(), cwd=ROOT, stderr=subprocess.PIPE, text=True)
+        for n, f in folders.items()
+    }
     results = {n: (p.wait(timeout=600), p.stderr.read()) for n, p in procs.items()}
     seconds = time.monotonic() - t0
     assert all(rc == 0 for rc, _ in results.values()), results
     con = duckdb.connect(str(db), read_only=True)
     try:
-        runs = con.execute("SELECT run_id, started_at, finished_at, files_seen FROM builds ORDER BY finished_at").fetchall()
+        runs = con.execute(
+            "SELECT run_id, started_at, finished_at, files_seen FROM builds ORDER BY finished_at"
+        ).fetchall()
         assert run_checks(con) == []
         current = con.execute("SELECT count(*) FROM current_reports").fetchone()[0]
     finally:
@@ -398,9 +500,11 @@ def test_three_builds_started_at_once_are_serialised_and_lose_nothing(tmp_path):
     assert len(runs) == 3, "each build carried the earlier builds' records over: none was lost"
     assert current == runs[-1][3], "the database is the last build's folder, whole"
     assert temps(db) == []
-    print(f"\n[three builds at once] 3 started within a second, all exit 0 in {seconds:.1f} s, run one after "
-          f"another (files {', '.join(str(r[3]) for r in runs)}); builds table keeps all 3 runs; "
-          f"final database {current} reports, checks pass")
+    print(
+        f"\n[three builds at once] 3 started within a second, all exit 0 in {seconds:.1f} s, run one after "
+        f"another (files {', '.join(str(r[3]) for r in runs)}); builds table keeps all 3 runs; "
+        f"final database {current} reports, checks pass"
+    )
 
 
 def test_a_second_build_waits_then_is_refused_with_a_clear_message(tmp_path):
@@ -412,16 +516,33 @@ def test_a_second_build_waits_then_is_refused_with_a_clear_message(tmp_path):
     build_database([small], db, corrections=tmp_path / "c.csv")
     before = contents(db)
     release = tmp_path / "release"
-    first = subprocess.Popen([sys.executable, "-c", STOPPER, "pipeline.checks.run_checks", "1", str(release),
-                              *build_cmd(big, db, "--full")[3:]], env=child_env(), cwd=ROOT,
-                             stderr=subprocess.PIPE, text=True)
+    first = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            STOPPER,
+            "pipeline.checks.run_checks",
+            "1",
+            str(release),
+            *build_cmd(big, db, "--full")[3:],
+        ],
+        env=child_env(),
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     refusals = []
     try:
         wait_for(first, "STOPPED AT")
         for wait in ("0", "2"):
             t0 = time.monotonic()
-            second = subprocess.run(build_cmd(small, db, "--wait", wait), env=child_env(), cwd=ROOT,
-                                    capture_output=True, text=True)
+            second = subprocess.run(
+                build_cmd(small, db, "--wait", wait),
+                env=child_env(),
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+            )
             refusals.append((wait, second.returncode, second.stderr.strip(), time.monotonic() - t0))
         assert first.poll() is None and contents(db) == before, "the refused builds changed nothing"
     finally:
@@ -433,6 +554,8 @@ def test_a_second_build_waits_then_is_refused_with_a_clear_message(tmp_path):
         assert err.endswith("数据库未更新，旧数据库保持不变")
         assert seconds >= float(wait)
     assert checked(db)[0] == 5 + 5 * 20
-    print(f"\n[second build] refused after {refusals[0][3]:.1f} s (--wait 0) and {refusals[1][3]:.1f} s "
-          f"(--wait 2) with: {refusals[0][2][:60]}…; database unchanged meanwhile; the first build then "
-          f"finished: 105 reports, checks pass")
+    print(
+        f"\n[second build] refused after {refusals[0][3]:.1f} s (--wait 0) and {refusals[1][3]:.1f} s "
+        f"(--wait 2) with: {refusals[0][2][:60]}…; database unchanged meanwhile; the first build then "
+        f"finished: 105 reports, checks pass"
+    )

@@ -64,6 +64,7 @@ def values_of(r: ReportResult) -> dict[str, float]:
 
 # --- makers of awkward files ------------------------------------------------------------------------
 
+
 def make_docx(paragraphs: list[str]) -> bytes:
     import docx
 
@@ -83,12 +84,15 @@ def pdf_bytes(content: bytes, cmap: dict[int, str] | None) -> bytes:
     objs.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R" + font + b" >>")
     objs.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
     if cmap is not None:
-        pairs = " ".join(f"<{c:02X}> <{ch.encode('utf-16-be', 'surrogatepass').hex().upper()}>"
-                         for c, ch in cmap.items())
-        cm = ("/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /T def "
-              "1 begincodespacerange <00> <FF> endcodespacerange "
-              f"{len(cmap)} beginbfchar {pairs} endbfchar endcmap "
-              "CMapName currentdict /CMap defineresource pop end end").encode()
+        pairs = " ".join(
+            f"<{c:02X}> <{ch.encode('utf-16-be', 'surrogatepass').hex().upper()}>" for c, ch in cmap.items()
+        )
+        cm = (
+            "/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /T def "
+            "1 begincodespacerange <00> <FF> endcodespacerange "
+            f"{len(cmap)} beginbfchar {pairs} endbfchar endcmap "
+            "CMapName currentdict /CMap defineresource pop end end"
+        ).encode()
         objs.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>")
         objs.append(b"<< /Length %d >>\nstream\n" % len(cm) + cm + b"\nendstream")
     out = bytearray(b"%PDF-1.4\n")
@@ -159,7 +163,7 @@ def write_lying_docx(path: Path, mb: int = 64, fix_crc: bool = False) -> None:
         i = data.find(sig)
         while i >= 0:
             n = struct.unpack_from("<H", data, i + name_len_at)[0]
-            if data[i + name_at:i + name_at + n] == member:
+            if data[i + name_at : i + name_at + n] == member:
                 struct.pack_into("<I", data, i + crc_at + 8, 1000)  # uncompressed size
                 if fix_crc:
                     struct.pack_into("<I", data, i + crc_at, crc)
@@ -177,9 +181,11 @@ def write_big_text(path: Path, mb: int) -> None:
             written += len(chunk)
 
 
-GOV_PAGE = ('<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}_海盐县人民政府</title></head>'
-            "<body><nav>首页 &gt; 政务公开</nav><div class=\"article\">{body}</div>"
-            "<footer>版权所有：海盐县人民政府</footer></body></html>")
+GOV_PAGE = (
+    '<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}_海盐县人民政府</title></head>'
+    '<body><nav>首页 &gt; 政务公开</nav><div class="article">{body}</div>'
+    "<footer>版权所有：海盐县人民政府</footer></body></html>"
+)
 
 
 def as_html(text: str, title: str = "海盐县2024年法治政府建设年度报告") -> str:
@@ -187,6 +193,7 @@ def as_html(text: str, title: str = "海盐县2024年法治政府建设年度报
 
 
 # --- the corpus -------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Case:
@@ -215,7 +222,12 @@ def encoded(name: str, codec: str, bom: bytes = b"") -> Callable[[Path], None]:
 
 
 HAIYAN, TAICANG, SHEQI, LONGQUAN, QIAOTOU = (
-    "haiyan_2024.txt", "taicang_2024.txt", "sheqi_2024.txt", "longquan_2023.txt", "qiaotou_2024.txt")
+    "haiyan_2024.txt",
+    "taicang_2024.txt",
+    "sheqi_2024.txt",
+    "longquan_2023.txt",
+    "qiaotou_2024.txt",
+)
 
 CASES = [
     # every supported encoding gives exactly the UTF-8 reading
@@ -230,63 +242,171 @@ CASES = [
     Case("cp950", "编码/cp950.txt", encoded(TAICANG, "cp950"), like=TAICANG),
     Case("traditional-in-gbk", "编码/taicang_gbk.txt", encoded(TAICANG, "gbk"), like=TAICANG),
     # the content decides the format, not the extension
-    Case("docx-named-txt", "扩展名/docx.txt", data(lambda: make_docx(sample(SHEQI).split("\n"))), like=SHEQI,
-         check={"format": "docx"}, same_values=False),
-    Case("pdf-named-html", "扩展名/pdf.html", data(lambda: text_pdf(PDF_LINES)), check={"format": "pdf"},
-         like=None),
-    Case("html-named-pdf", "扩展名/html.pdf", data(lambda: as_html(sample(HAIYAN)).encode("gbk")), like=HAIYAN,
-         check={"format": "html"}, same_values=False),
-    Case("txt-named-docx", "扩展名/text.docx", encoded(LONGQUAN, "utf-8"), like=LONGQUAN, check={"format": "txt"}),
+    Case(
+        "docx-named-txt",
+        "扩展名/docx.txt",
+        data(lambda: make_docx(sample(SHEQI).split("\n"))),
+        like=SHEQI,
+        check={"format": "docx"},
+        same_values=False,
+    ),
+    Case(
+        "pdf-named-html",
+        "扩展名/pdf.html",
+        data(lambda: text_pdf(PDF_LINES)),
+        check={"format": "pdf"},
+        like=None,
+    ),
+    Case(
+        "html-named-pdf",
+        "扩展名/html.pdf",
+        data(lambda: as_html(sample(HAIYAN)).encode("gbk")),
+        like=HAIYAN,
+        check={"format": "html"},
+        same_values=False,
+    ),
+    Case(
+        "txt-named-docx",
+        "扩展名/text.docx",
+        encoded(LONGQUAN, "utf-8"),
+        like=LONGQUAN,
+        check={"format": "txt"},
+    ),
     # shapes that stress the parsers
-    Case("deeply-nested-html", "结构/deep.html",
-         data(lambda: ("<html><body>" + "<div>" * 100_000 + as_html(sample(HAIYAN)) + "</div>" * 100_000
-                       + "</body></html>").encode()), like=HAIYAN, same_values=False, check={"format": "html"}),
-    Case("one-2mb-line", "结构/one_line.txt", data(lambda: sample(QIAOTOU).replace("\n", "").encode() * 200),
-         like=QIAOTOU, same_values=False),
+    Case(
+        "deeply-nested-html",
+        "结构/deep.html",
+        data(
+            lambda: (
+                "<html><body>"
+                + "<div>" * 100_000
+                + as_html(sample(HAIYAN))
+                + "</div>" * 100_000
+                + "</body></html>"
+            ).encode()
+        ),
+        like=HAIYAN,
+        same_values=False,
+        check={"format": "html"},
+    ),
+    Case(
+        "one-2mb-line",
+        "结构/one_line.txt",
+        data(lambda: sample(QIAOTOU).replace("\n", "").encode() * 200),
+        like=QIAOTOU,
+        same_values=False,
+    ),
     Case("pdf-text-layer", "结构/text.pdf", data(lambda: text_pdf(PDF_LINES)), check={"format": "pdf"}),
-    Case("pdf-lone-surrogate", "结构/surrogate.pdf",
-         data(lambda: text_pdf(["全年收到行政复议案件162件\ud800办结151件。" * 2])), check={"format": "pdf"}),
+    Case(
+        "pdf-lone-surrogate",
+        "结构/surrogate.pdf",
+        data(lambda: text_pdf(["全年收到行政复议案件162件\ud800办结151件。" * 2])),
+        check={"format": "pdf"},
+    ),
     # hostile names: spaces, Chinese, quotes, SQL, markup, `..`
-    Case("name-spaces-chinese", "名字/海盐县 2024 年 法治政府建设 报告.txt", encoded(HAIYAN, "utf-8"), like=HAIYAN),
-    Case("name-url-encoded-dotdot", "名字/..%2F..%2Fevil.txt", encoded(QIAOTOU, "utf-8"), like=QIAOTOU,
-         hidden=True),
+    Case(
+        "name-spaces-chinese",
+        "名字/海盐县 2024 年 法治政府建设 报告.txt",
+        encoded(HAIYAN, "utf-8"),
+        like=HAIYAN,
+    ),
+    Case(
+        "name-url-encoded-dotdot",
+        "名字/..%2F..%2Fevil.txt",
+        encoded(QIAOTOU, "utf-8"),
+        like=QIAOTOU,
+        hidden=True,
+    ),
     Case("name-backslash-dotdot", "名字/..\\..\\evil.txt", encoded(SHEQI, "utf-8"), like=SHEQI, hidden=True),
     Case("name-inner-dotdot", "名字/报告..%2F..%2F..\\evil.txt", encoded(QIAOTOU, "utf-8"), like=QIAOTOU),
     Case("name-sql", "名字/'; DROP TABLE reports; --.txt", encoded(TAICANG, "utf-8"), like=TAICANG),
-    Case("name-markup-percent", "名字/<img src=x onerror=alert(1)> 100%.txt", encoded(LONGQUAN, "utf-8"),
-         like=LONGQUAN),
+    Case(
+        "name-markup-percent",
+        "名字/<img src=x onerror=alert(1)> 100%.txt",
+        encoded(LONGQUAN, "utf-8"),
+        like=LONGQUAN,
+    ),
     Case("folder-spaces-chinese", "名字/子 目录/台仓 报告.txt", encoded(TAICANG, "utf-8"), like=TAICANG),
     # refused, each with its own plain reason
     Case("empty", "坏文件/empty.txt", data(b""), error="文件是空的"),
     Case("whitespace-only", "坏文件/blank.txt", data(" \r\n\t\u3000\n".encode()), error="文件是空的"),
     Case("binary-with-nul", "坏文件/binary.txt", data(bytes(range(256)) * 64), error=MSG_BINARY),
-    Case("binary-without-nul", "坏文件/noise.txt",
-         data(lambda: bytes((i * 7919 + 13) % 255 + 1 for i in range(20000))), error=MSG_BINARY),
-    Case("png-image", "坏文件/scan.png", data(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 16), error=MSG_BINARY,
-         build_error="不支持的文件类型 .png，只能导入 txt、html、docx、pdf"),
-    Case("legacy-doc", "坏文件/old.doc", data(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4096),
-         error="不支持旧版 Word（.doc）格式，请另存为 .docx",
-         build_error="不支持的文件类型 .doc，只能导入 txt、html、docx、pdf"),
-    Case("zip-not-docx", "坏文件/archive.docx",
-         data(lambda: _zip({"readme.bin": bytes(range(256)) * 8})), error=MSG_BINARY),
-    Case("docx-truncated", "坏文件/cut.docx", data(lambda: make_docx(["全年收到行政复议案件162件。"])[:3000]),
-         error=MSG_DOCX),
-    Case("docx-without-parts", "坏文件/parts.docx",
-         data(lambda: _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"})),
-         error=MSG_DOCX),
-    Case("docx-300mb-inflated", "坏文件/bomb.docx", lambda p: write_docx_bomb(p, BOMB_MB),
-         error="文件解压后过大（超过 50 MB 上限）"),
+    Case(
+        "binary-without-nul",
+        "坏文件/noise.txt",
+        data(lambda: bytes((i * 7919 + 13) % 255 + 1 for i in range(20000))),
+        error=MSG_BINARY,
+    ),
+    Case(
+        "png-image",
+        "坏文件/scan.png",
+        data(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 16),
+        error=MSG_BINARY,
+        build_error="不支持的文件类型 .png，只能导入 txt、html、docx、pdf",
+    ),
+    Case(
+        "legacy-doc",
+        "坏文件/old.doc",
+        data(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4096),
+        error="不支持旧版 Word（.doc）格式，请另存为 .docx",
+        build_error="不支持的文件类型 .doc，只能导入 txt、html、docx、pdf",
+    ),
+    Case(
+        "zip-not-docx",
+        "坏文件/archive.docx",
+        data(lambda: _zip({"readme.bin": bytes(range(256)) * 8})),
+        error=MSG_BINARY,
+    ),
+    Case(
+        "docx-truncated",
+        "坏文件/cut.docx",
+        data(lambda: make_docx(["全年收到行政复议案件162件。"])[:3000]),
+        error=MSG_DOCX,
+    ),
+    Case(
+        "docx-without-parts",
+        "坏文件/parts.docx",
+        data(lambda: _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"})),
+        error=MSG_DOCX,
+    ),
+    Case(
+        "docx-300mb-inflated",
+        "坏文件/bomb.docx",
+        lambda p: write_docx_bomb(p, BOMB_MB),
+        error="文件解压后过大（超过 50 MB 上限）",
+    ),
     Case("docx-lying-sizes", "坏文件/lying.docx", write_lying_docx, error=MSG_DOCX),
-    Case("docx-lying-sizes-and-crc", "坏文件/lying_crc.docx", lambda p: write_lying_docx(p, fix_crc=True),
-         error=MSG_DOCX),
-    Case("html-without-text", "坏文件/empty.html",
-         data(b"<html><body><script>var x = 1;</script><nav>\xe9\xa6\x96\xe9\xa1\xb5</nav></body></html>"),
-         error="网页中没有找到正文"),
-    Case("pdf-truncated", "坏文件/cut.pdf", data(lambda: text_pdf(PDF_LINES)[:300]), error="PDF 文件已损坏或不完整"),
+    Case(
+        "docx-lying-sizes-and-crc",
+        "坏文件/lying_crc.docx",
+        lambda p: write_lying_docx(p, fix_crc=True),
+        error=MSG_DOCX,
+    ),
+    Case(
+        "html-without-text",
+        "坏文件/empty.html",
+        data(b"<html><body><script>var x = 1;</script><nav>\xe9\xa6\x96\xe9\xa1\xb5</nav></body></html>"),
+        error="网页中没有找到正文",
+    ),
+    Case(
+        "pdf-truncated",
+        "坏文件/cut.pdf",
+        data(lambda: text_pdf(PDF_LINES)[:300]),
+        error="PDF 文件已损坏或不完整",
+    ),
     Case("pdf-encrypted", "坏文件/secret.pdf", data(encrypted_pdf), error="PDF 已加密，无法读取"),
-    Case("pdf-no-text-layer", "坏文件/scan.pdf", data(lambda: pdf_bytes(b"0.5 g 50 50 400 600 re f", None)),
-         error="PDF 没有文字层（可能是扫描件）"),
-    Case("text-200mb", "坏文件/huge.txt", lambda p: write_big_text(p, BIG_MB), error="文件过大（超过 50 MB 上限）"),
+    Case(
+        "pdf-no-text-layer",
+        "坏文件/scan.pdf",
+        data(lambda: pdf_bytes(b"0.5 g 50 50 400 600 re f", None)),
+        error="PDF 没有文字层（可能是扫描件）",
+    ),
+    Case(
+        "text-200mb",
+        "坏文件/huge.txt",
+        lambda p: write_big_text(p, BIG_MB),
+        error="文件过大（超过 50 MB 上限）",
+    ),
 ]
 BY_ID = {c.id: c for c in CASES}
 
@@ -309,7 +429,9 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         case.make(path)
     total = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
-    print(f"\n[corpus] {len(CASES)} awkward files, {total / MB:,.0f} MB on disk, made in {time.monotonic() - t0:.1f} s")
+    print(
+        f"\n[corpus] {len(CASES)} awkward files, {total / MB:,.0f} MB on disk, made in {time.monotonic() - t0:.1f} s"
+    )
     return folder
 
 
@@ -363,6 +485,7 @@ def assert_correct(result: ReportResult, case: Case, references: dict[str, Repor
 
 # --- one file at a time -----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_each_awkward_file_gets_its_reason_or_a_correct_result(corpus, references, case):
     result = process_file(corpus / case.name)
@@ -374,15 +497,22 @@ def test_each_awkward_file_gets_its_reason_or_a_correct_result(corpus, reference
 
 # --- the whole corpus through the command line and the build --------------------------------------
 
+
 def test_extract_command_reads_the_whole_corpus_without_crashing(corpus, tmp_path):
     cwd = tmp_path / "cwd"
     cwd.mkdir()
     args = [str(corpus / c.name) for c in CASES]
-    args.append(str(corpus / "名字" / "子 目录" / ".." / ".." / "编码" / "utf8.txt"))  # `..` on the command line
+    args.append(
+        str(corpus / "名字" / "子 目录" / ".." / ".." / "编码" / "utf8.txt")
+    )  # `..` on the command line
     before = snapshot(corpus, tmp_path)
     t0 = time.monotonic()
-    proc = subprocess.run([sys.executable, "-m", "pipeline", "extract", *args, "--jsonl"], cwd=cwd,
-                          capture_output=True, env=child_env())
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipeline", "extract", *args, "--jsonl"],
+        cwd=cwd,
+        capture_output=True,
+        env=child_env(),
+    )
     seconds = time.monotonic() - t0
     lines = proc.stdout.decode("utf-8").splitlines()  # strict: every line is valid UTF-8
     rows = [json.loads(line) for line in lines]
@@ -394,8 +524,10 @@ def test_extract_command_reads_the_whole_corpus_without_crashing(corpus, tmp_pat
         assert row["error"] == case.error, case.id
     assert changed(before, snapshot(corpus, tmp_path)) == [], "extract writes nothing"
     failed = sum(not r["ok"] for r in rows)
-    print(f"\n[extract] {len(rows)} files in one run: {len(rows) - failed} read, {failed} refused with a reason, "
-          f"0 crashes, exit {proc.returncode}, {seconds:.1f} s")
+    print(
+        f"\n[extract] {len(rows)} files in one run: {len(rows) - failed} read, {failed} refused with a reason, "
+        f"0 crashes, exit {proc.returncode}, {seconds:.1f} s"
+    )
 
 
 def test_build_over_the_whole_corpus_fails_bad_files_alone(corpus, tmp_path):
@@ -406,9 +538,23 @@ def test_build_over_the_whole_corpus_fails_bad_files_alone(corpus, tmp_path):
     before = snapshot(corpus, tmp_path)
     root = corpus / "名字" / "子 目录" / ".." / ".."  # the corpus folder, reached through `..`
     t0 = time.monotonic()
-    proc = subprocess.run([sys.executable, "-m", "pipeline", "build", str(root), "--db", str(db),
-                           "--corrections", str(out / "corrections.csv")], cwd=cwd, capture_output=True,
-                          env=child_env(), text=True)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipeline",
+            "build",
+            str(root),
+            "--db",
+            str(db),
+            "--corrections",
+            str(out / "corrections.csv"),
+        ],
+        cwd=cwd,
+        capture_output=True,
+        env=child_env(),
+        text=True,
+    )
     seconds = time.monotonic() - t0
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "Traceback" not in proc.stderr
@@ -429,8 +575,10 @@ def test_build_over_the_whole_corpus_fails_bad_files_alone(corpus, tmp_path):
     assert len(stored) == len(good) and len(failed) == len(CASES) - len(good) - len(hidden)
     new = changed(before, snapshot(corpus, tmp_path))
     assert new and all(out in (Path(p), Path(p).parent) for p in new), f"written outside {out}: {new}"
-    print(f"\n[build] {len(CASES)} awkward files: {len(stored)} stored, {len(failed)} refused with a reason, "
-          f"{len(hidden)} dot files skipped as hidden, 0 crashes, {seconds:.1f} s; files written: {sorted(Path(p).name for p in new)}")
+    print(
+        f"\n[build] {len(CASES)} awkward files: {len(stored)} stored, {len(failed)} refused with a reason, "
+        f"{len(hidden)} dot files skipped as hidden, 0 crashes, {seconds:.1f} s; files written: {sorted(Path(p).name for p in new)}"
+    )
 
 
 def test_special_entries_in_the_folder_do_not_stop_the_build(tmp_path):
@@ -454,23 +602,35 @@ def test_special_entries_in_the_folder_do_not_stop_the_build(tmp_path):
         stored = sorted(con.execute("SELECT report_id, source, jurisdiction FROM reports").fetchall())
     finally:
         con.close()
-    assert stored == [("haiyan_2024.txt", str(reports / HAIYAN), "海盐县"),
-                      ("社旗县报告.txt", str(reports / "社旗县报告.txt"), "社旗县")]
-    assert dict(s.failed) == {str(reports / "self.txt"): "无法读取：Too many levels of symbolic links",
-                              str(fifo): "不是普通文件，无法导入"}
+    assert stored == [
+        ("haiyan_2024.txt", str(reports / HAIYAN), "海盐县"),
+        ("社旗县报告.txt", str(reports / "社旗县报告.txt"), "社旗县"),
+    ]
+    assert dict(s.failed) == {
+        str(reports / "self.txt"): "无法读取：Too many levels of symbolic links",
+        str(fifo): "不是普通文件，无法导入",
+    }
     assert seconds < 60
-    proc = subprocess.run([sys.executable, "-m", "pipeline", "extract", str(reports / gbk_name)],
-                          capture_output=True, env=child_env(), timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipeline", "extract", str(reports / gbk_name)],
+        capture_output=True,
+        env=child_env(),
+        timeout=120,
+    )
     assert proc.returncode == 0 and json.loads(proc.stdout.decode("utf-8", "surrogateescape"))["ok"]
-    print(f"\n[special entries] GBK name stored as 社旗县报告.txt, symlink loop walked once, self-link and FIFO "
-          f"refused with reasons; build {seconds:.1f} s")
+    print(
+        f"\n[special entries] GBK name stored as 社旗县报告.txt, symlink loop walked once, self-link and FIFO "
+        f"refused with reasons; build {seconds:.1f} s"
+    )
 
 
 # --- size limits and memory -------------------------------------------------------------------------
 
-MEASURE = ("import resource, subprocess, sys\n"
-           "rc = subprocess.call(sys.argv[2:], stdout=open(sys.argv[1], 'wb'), stderr=subprocess.STDOUT)\n"
-           "print(rc, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+MEASURE = (
+    "import resource, subprocess, sys\n"
+    "rc = subprocess.call(sys.argv[2:], stdout=open(sys.argv[1], 'wb'), stderr=subprocess.STDOUT)\n"
+    "print(rc, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
 
 
 def run_measured(args: list[str], env: dict[str, str], cwd: Path) -> tuple[int, str, float]:
@@ -478,26 +638,37 @@ def run_measured(args: list[str], env: dict[str, str], cwd: Path) -> tuple[int, 
     of it and its children. A small launcher starts it, since a child forked straight from pytest
     would report pytest's own size as its peak."""
     out_path = cwd / f"out-{time.monotonic_ns()}.txt"
-    proc = subprocess.run([sys.executable, "-c", MEASURE, str(out_path), *args], env=env, cwd=cwd,
-                          capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", MEASURE, str(out_path), *args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     rc, rss_kb = map(int, proc.stdout.split())
     text = out_path.read_text(encoding="utf-8", errors="replace")
     out_path.unlink()
     return rc, text, rss_kb / 1024
 
 
-READ_ONE = ("import sys\nfrom pipeline.process import process_file\n"
-            "r = process_file(sys.argv[1])\nprint(r.ok, r.error)")
+READ_ONE = (
+    "import sys\nfrom pipeline.process import process_file\n"
+    "r = process_file(sys.argv[1])\nprint(r.ok, r.error)"
+)
 
 
 def test_200mb_and_300mb_inflating_files_are_refused_without_reading_them(corpus, tmp_path):
     env = child_env()
     small = corpus / BY_ID["utf8"].name
     figures = {}
-    for label, path in (("small", small), ("200MB", corpus / BY_ID["text-200mb"].name),
-                        ("bomb", corpus / BY_ID["docx-300mb-inflated"].name),
-                        ("lying", corpus / BY_ID["docx-lying-sizes"].name),
-                        ("lying+crc", corpus / BY_ID["docx-lying-sizes-and-crc"].name)):
+    for label, path in (
+        ("small", small),
+        ("200MB", corpus / BY_ID["text-200mb"].name),
+        ("bomb", corpus / BY_ID["docx-300mb-inflated"].name),
+        ("lying", corpus / BY_ID["docx-lying-sizes"].name),
+        ("lying+crc", corpus / BY_ID["docx-lying-sizes-and-crc"].name),
+    ):
         rc, out, rss = run_measured([sys.executable, "-c", READ_ONE, str(path)], env, tmp_path)
         assert rc == 0, out
         figures[label] = (out.strip(), rss)
@@ -516,16 +687,30 @@ def test_200mb_and_300mb_inflating_files_are_refused_without_reading_them(corpus
         shutil.copyfile(SAMPLES / HAIYAN, folder / HAIYAN)
         if extra:
             os.link(extra, folder / "huge.txt")
-        rc, err, rss = run_measured([sys.executable, "-m", "pipeline", "build", str(folder), "--db",
-                                        str(tmp_path / f"{label}.duckdb"), "--corrections",
-                                        str(tmp_path / "c.csv")], env, tmp_path)
+        rc, err, rss = run_measured(
+            [
+                sys.executable,
+                "-m",
+                "pipeline",
+                "build",
+                str(folder),
+                "--db",
+                str(tmp_path / f"{label}.duckdb"),
+                "--corrections",
+                str(tmp_path / "c.csv"),
+            ],
+            env,
+            tmp_path,
+        )
         assert rc == 0, err
         builds[label] = rss
     assert "huge.txt：文件过大（超过 50 MB 上限）" in err
     assert builds["with"] < builds["without"] + 32
-    print("\n[size limit] peak RSS of a child reading one file: "
-          + ", ".join(f"{k} {v[1]:.0f} MB" for k, v in figures.items())
-          + f"; build without/with the 200 MB file {builds['without']:.0f}/{builds['with']:.0f} MB")
+    print(
+        "\n[size limit] peak RSS of a child reading one file: "
+        + ", ".join(f"{k} {v[1]:.0f} MB" for k, v in figures.items())
+        + f"; build without/with the 200 MB file {builds['without']:.0f}/{builds['with']:.0f} MB"
+    )
 
 
 def test_the_size_limit_is_configurable_for_extract_and_build(tmp_path):
@@ -535,23 +720,59 @@ def test_the_size_limit_is_configurable_for_extract_and_build(tmp_path):
     shutil.copyfile(SAMPLES / HAIYAN, folder / HAIYAN)
     write_big_text(folder / "two_mb.txt", 2)
     write_docx_bomb(folder / "bomb.docx", 3)
-    proc = subprocess.run([sys.executable, "-m", "pipeline", "extract", str(folder / HAIYAN),
-                           str(folder / "two_mb.txt"), str(folder / "bomb.docx")],
-                          capture_output=True, env=env, text=True, cwd=tmp_path)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipeline",
+            "extract",
+            str(folder / HAIYAN),
+            str(folder / "two_mb.txt"),
+            str(folder / "bomb.docx"),
+        ],
+        capture_output=True,
+        env=env,
+        text=True,
+        cwd=tmp_path,
+    )
     rows = [json.loads(line) for line in proc.stdout.splitlines()]
     assert [(r["ok"], r["error"]) for r in rows] == [
-        (True, None), (False, "文件过大（超过 1 MB 上限）"), (False, "文件解压后过大（超过 1 MB 上限）")]
-    proc = subprocess.run([sys.executable, "-m", "pipeline", "build", str(folder), "--db", str(tmp_path / "f.duckdb"),
-                           "--corrections", str(tmp_path / "c.csv")], capture_output=True, env=env, text=True,
-                          cwd=tmp_path)
+        (True, None),
+        (False, "文件过大（超过 1 MB 上限）"),
+        (False, "文件解压后过大（超过 1 MB 上限）"),
+    ]
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipeline",
+            "build",
+            str(folder),
+            "--db",
+            str(tmp_path / "f.duckdb"),
+            "--corrections",
+            str(tmp_path / "c.csv"),
+        ],
+        capture_output=True,
+        env=env,
+        text=True,
+        cwd=tmp_path,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "two_mb.txt：文件过大（超过 1 MB 上限）" in proc.stderr
     assert "bomb.docx：文件解压后过大（超过 1 MB 上限）" in proc.stderr
     write_big_text(tmp_path / "600kb.txt", 1)
     half = child_env(FAZHI_MAX_FILE_MB="0.5")  # fractional limits work too
-    proc = subprocess.run([sys.executable, "-m", "pipeline", "extract", str(folder / HAIYAN),
-                           str(tmp_path / "600kb.txt")], capture_output=True, env=half, text=True)
-    assert [json.loads(line)["error"] for line in proc.stdout.splitlines()] == [None, "文件过大（超过 0.5 MB 上限）"]
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipeline", "extract", str(folder / HAIYAN), str(tmp_path / "600kb.txt")],
+        capture_output=True,
+        env=half,
+        text=True,
+    )
+    assert [json.loads(line)["error"] for line in proc.stdout.splitlines()] == [
+        None,
+        "文件过大（超过 0.5 MB 上限）",
+    ]
 
 
 def test_a_huge_limit_is_not_allocated(monkeypatch):
@@ -561,7 +782,9 @@ def test_a_huge_limit_is_not_allocated(monkeypatch):
     assert result.ok and result.indicators["reconsideration_received"].value == 162
 
 
-@pytest.mark.parametrize("value", ["abc", "0", "-5", "nan", ""], ids=["word", "zero", "negative", "nan", "empty"])
+@pytest.mark.parametrize(
+    "value", ["abc", "0", "-5", "nan", ""], ids=["word", "zero", "negative", "nan", "empty"]
+)
 def test_a_bad_size_limit_stops_the_build_and_keeps_the_database(tmp_path, value):
     folder = tmp_path / "reports"
     folder.mkdir()
@@ -570,9 +793,23 @@ def test_a_bad_size_limit_stops_the_build_and_keeps_the_database(tmp_path, value
     db = tmp_path / "fazhi.duckdb"
     build_database([folder], db, corrections=tmp_path / "c.csv")
     before = db.read_bytes()
-    proc = subprocess.run([sys.executable, "-m", "pipeline", "build", str(folder), "--db", str(db), "--full",
-                           "--corrections", str(tmp_path / "c.csv")], capture_output=True, text=True,
-                          env=child_env(FAZHI_MAX_FILE_MB=value))
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipeline",
+            "build",
+            str(folder),
+            "--db",
+            str(db),
+            "--full",
+            "--corrections",
+            str(tmp_path / "c.csv"),
+        ],
+        capture_output=True,
+        text=True,
+        env=child_env(FAZHI_MAX_FILE_MB=value),
+    )
     assert proc.returncode == 1
     assert f"环境变量 FAZHI_MAX_FILE_MB 须为大于 0 的数字（单位 MB），而不是 {value!r}" in proc.stderr
     assert "数据库未更新，旧数据库保持不变" in proc.stderr
@@ -582,14 +819,109 @@ def test_a_bad_size_limit_stops_the_build_and_keeps_the_database(tmp_path, value
 # --- 10,000 generated texts through normalise and extract -------------------------------------------
 
 WORDS = [
-    "行政复议", "受理", "收到", "新收", "办结", "审结", "纠错", "纠错率", "调撤率", "实质性化解率", "一审行政诉讼",
-    "败诉率", "出庭应诉率", "负责人", "调解", "矛盾纠纷", "调解成功率", "诉前调解", "化解行政争议", "规范性文件",
-    "审查", "重大行政决策", "执法案卷", "评查", "联合执法检查", "不予处罚", "首违不罚", "法律援助", "法律咨询",
-    "常务会议", "学法", "案件", "申请", "同比", "下降", "增长", "其中", "全年", "共", "累计", "达到", "为", "至",
-    "余", "多", "以上", "约", "左右", "近", "不足", "超过", "件", "次", "起", "宗", "卷", "份", "人次", "户次", "%",
-    "％", "万元", "亿元", "元", "万", "亿", "千", "百分之", "百", "零", "〇", "一", "二", "两", "三", "十", "二十",
-    "两千", "点", "2023年", "2024年", "2025年", "，", "。", "、", "；", "：", "（", "）", "\n", " ", "\u3000",
-    "１２３", "４５．６", "復議", "辦結", "糾錯", "訴訟", "調解", "萬", "億", "\u200b", "\ufeff",
+    "行政复议",
+    "受理",
+    "收到",
+    "新收",
+    "办结",
+    "审结",
+    "纠错",
+    "纠错率",
+    "调撤率",
+    "实质性化解率",
+    "一审行政诉讼",
+    "败诉率",
+    "出庭应诉率",
+    "负责人",
+    "调解",
+    "矛盾纠纷",
+    "调解成功率",
+    "诉前调解",
+    "化解行政争议",
+    "规范性文件",
+    "审查",
+    "重大行政决策",
+    "执法案卷",
+    "评查",
+    "联合执法检查",
+    "不予处罚",
+    "首违不罚",
+    "法律援助",
+    "法律咨询",
+    "常务会议",
+    "学法",
+    "案件",
+    "申请",
+    "同比",
+    "下降",
+    "增长",
+    "其中",
+    "全年",
+    "共",
+    "累计",
+    "达到",
+    "为",
+    "至",
+    "余",
+    "多",
+    "以上",
+    "约",
+    "左右",
+    "近",
+    "不足",
+    "超过",
+    "件",
+    "次",
+    "起",
+    "宗",
+    "卷",
+    "份",
+    "人次",
+    "户次",
+    "%",
+    "％",
+    "万元",
+    "亿元",
+    "元",
+    "万",
+    "亿",
+    "千",
+    "百分之",
+    "百",
+    "零",
+    "〇",
+    "一",
+    "二",
+    "两",
+    "三",
+    "十",
+    "二十",
+    "两千",
+    "点",
+    "2023年",
+    "2024年",
+    "2025年",
+    "，",
+    "。",
+    "、",
+    "；",
+    "：",
+    "（",
+    "）",
+    "\n",
+    " ",
+    "\u3000",
+    "１２３",
+    "４５．６",
+    "復議",
+    "辦結",
+    "糾錯",
+    "訴訟",
+    "調解",
+    "萬",
+    "億",
+    "\u200b",
+    "\ufeff",
 ]
 NUMBERS = st.one_of(
     st.integers(0, 10**15).map(str),
@@ -599,21 +931,35 @@ NUMBERS = st.one_of(
 )
 CHINESE_WITH_NUMBERS = st.lists(st.one_of(st.sampled_from(WORDS), NUMBERS), max_size=80).map("".join)
 SCRIPTS = st.characters(codec="utf-8", exclude_categories=("Cs",))  # every plane, combining marks, RTL
-MIXED = st.lists(st.one_of(
-    st.sampled_from(WORDS), NUMBERS,
-    st.text(alphabet=st.characters(min_codepoint=0x0400, max_codepoint=0x06FF), max_size=8),  # Cyrillic…Arabic
-    st.text(alphabet=st.characters(min_codepoint=0x1F300, max_codepoint=0x1FAFF), max_size=4),  # emoji
-    st.text(alphabet=st.sampled_from("\u202e\u200f\u0301\u0300\ufe0f\u2028\u2029\x85\r\t\x00"), max_size=3),
-), max_size=60).map("".join)
+MIXED = st.lists(
+    st.one_of(
+        st.sampled_from(WORDS),
+        NUMBERS,
+        st.text(
+            alphabet=st.characters(min_codepoint=0x0400, max_codepoint=0x06FF), max_size=8
+        ),  # Cyrillic…Arabic
+        st.text(alphabet=st.characters(min_codepoint=0x1F300, max_codepoint=0x1FAFF), max_size=4),  # emoji
+        st.text(
+            alphabet=st.sampled_from("\u202e\u200f\u0301\u0300\ufe0f\u2028\u2029\x85\r\t\x00"), max_size=3
+        ),
+    ),
+    max_size=60,
+).map("".join)
 # the indicator table's own example sentences with their figures swapped and words spliced in, so
 # that extraction really fires (word salad alone rarely makes a value)
 EXAMPLE_TEXTS = [e.text for ind in load_indicators() for e in ind.examples]
-EXAMPLES = st.lists(st.tuples(st.sampled_from(EXAMPLE_TEXTS), NUMBERS, st.sampled_from(WORDS), st.booleans()),
-                    min_size=1, max_size=8).map(
-    lambda parts: "".join(re.sub(r"\d+(?:\.\d+)?", n, t, count=1) + (w if splice else "")
-                          for t, n, w, splice in parts))
+EXAMPLES = st.lists(
+    st.tuples(st.sampled_from(EXAMPLE_TEXTS), NUMBERS, st.sampled_from(WORDS), st.booleans()),
+    min_size=1,
+    max_size=8,
+).map(
+    lambda parts: "".join(
+        re.sub(r"\d+(?:\.\d+)?", n, t, count=1) + (w if splice else "") for t, n, w, splice in parts
+    )
+)
 LONG_LINE = st.tuples(CHINESE_WITH_NUMBERS, st.integers(20, 200)).map(
-    lambda t: (t[0].replace("\n", "，") or "受理行政复议案件162件") * t[1])
+    lambda t: (t[0].replace("\n", "，") or "受理行政复议案件162件") * t[1]
+)
 INPUTS = st.one_of(st.text(alphabet=SCRIPTS, max_size=400), CHINESE_WITH_NUMBERS, MIXED, EXAMPLES, LONG_LINE)
 N_INPUTS = 10_000
 
@@ -622,8 +968,12 @@ N_INPUTS = 10_000
 def test_10000_generated_texts_never_raise_and_offsets_hold():
     seen = {"inputs": 0, "chars": 0, "values": 0, "mentions": 0, "longest": 0}
 
-    @settings(max_examples=N_INPUTS, deadline=None, database=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @settings(
+        max_examples=N_INPUTS,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
     @given(INPUTS)
     def run(text: str) -> None:
         seen["inputs"] += 1
@@ -638,17 +988,19 @@ def test_10000_generated_texts_never_raise_and_offsets_hold():
                 continue
             assert 0 <= v.start < v.end <= len(norm)
             assert is_figure_at(norm, v.start, v.end), (norm, v)
-            assert norm[v.start:v.end] in v.evidence
+            assert norm[v.start : v.end] in v.evidence
             seen["values"] += 1
         for m in find_mentions(norm):
             assert 0 <= m.start < m.end <= len(norm)
-            assert norm[m.start:m.end] in m.clause
+            assert norm[m.start : m.end] in m.clause
             seen["mentions"] += 1
 
     t0 = time.monotonic()
     run()
     seconds = time.monotonic() - t0
-    print(f"\n[property] {seen['inputs']:,} generated inputs ({seen['chars']:,} characters, longest "
-          f"{seen['longest']:,}) through normalise → extract → derive → mentions in {seconds:.0f} s: "
-          f"0 exceptions, {seen['values']:,} values and {seen['mentions']:,} mentions, every offset valid")
+    print(
+        f"\n[property] {seen['inputs']:,} generated inputs ({seen['chars']:,} characters, longest "
+        f"{seen['longest']:,}) through normalise → extract → derive → mentions in {seconds:.0f} s: "
+        f"0 exceptions, {seen['values']:,} values and {seen['mentions']:,} mentions, every offset valid"
+    )
     assert seen["inputs"] >= N_INPUTS

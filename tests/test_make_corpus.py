@@ -33,8 +33,11 @@ def read_manifest(folder: Path) -> list[dict]:
 
 
 def digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted((folder / "reports").rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted((folder / "reports").rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_writes_n_files_each_marked_synthetic_in_its_first_line(corpus):
@@ -51,15 +54,23 @@ def test_manifest_has_the_gold_format_and_varied_files(corpus):
     reports = read_manifest(corpus)
     assert {tuple(r) for r in reports} == {("file", "meta", "indicators")}
     assert {tuple(r["meta"]) for r in reports} == {
-        ("jurisdiction", "province", "city", "county", "level", "year", "script")}
+        ("jurisdiction", "province", "city", "county", "level", "year", "script")
+    }
     assert all(2019 <= r["meta"]["year"] <= 2024 for r in reports)
-    assert all(v["qualifier"] in ("exact", "over", "approx", "under")
-               for r in reports for v in r["indicators"].values())
+    assert all(
+        v["qualifier"] in ("exact", "over", "approx", "under")
+        for r in reports
+        for v in r["indicators"].values()
+    )
     # five years per place, so 60 reports are 12 places
     assert len({(r["meta"]["jurisdiction"], r["meta"]["city"]) for r in reports}) == N // 5
     derived = [v for r in reports for k, v in r["indicators"].items() if v.get("derived")]
-    assert derived and all(k == "reconsideration_correction_rate" for r in reports
-                           for k, v in r["indicators"].items() if v.get("derived"))
+    assert derived and all(
+        k == "reconsideration_correction_rate"
+        for r in reports
+        for k, v in r["indicators"].items()
+        if v.get("derived")
+    )
     formats = Counter(Path(r["file"]).suffix for r in reports)
     assert formats[".txt"] >= N * 0.8 and formats[".html"] >= 1
     assert any(r["meta"]["script"] == "traditional" for r in reports)
@@ -88,8 +99,13 @@ def test_another_seed_gives_another_corpus(corpus, tmp_path):
 def test_extraction_agrees_with_the_manifest(corpus):
     reports = read_manifest(corpus)
     files = [str(corpus / r["file"]) for r in reports]
-    run = subprocess.run([sys.executable, "-m", "pipeline", "extract", *files, "--jsonl"], cwd=ROOT,
-                         capture_output=True, text=True, check=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "pipeline", "extract", *files, "--jsonl"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     preds = [json.loads(line) for line in run.stdout.splitlines()]
     assert len(preds) == N and all(p["ok"] for p in preds)
     score = score_predictions(reports, preds)
@@ -99,13 +115,27 @@ def test_extraction_agrees_with_the_manifest(corpus):
 
 
 def test_the_benchmark_scorer_counts_a_wrong_value_and_an_extra_key():
-    gold = [{"file": "reports/x/a.txt", "meta": {"year": 2022},
-             "indicators": {"litigation_cases": {"value": 59, "qualifier": "exact"},
-                            "litigation_loss_rate": {"value": 5.41, "qualifier": "exact"}}}]
-    right = {"source": "/tmp/a.txt", "ok": True, "year": 2022,
-             "indicators": {"litigation_cases": {"value": 59}, "litigation_loss_rate": {"value": 5.43}}}
+    gold = [
+        {
+            "file": "reports/x/a.txt",
+            "meta": {"year": 2022},
+            "indicators": {
+                "litigation_cases": {"value": 59, "qualifier": "exact"},
+                "litigation_loss_rate": {"value": 5.41, "qualifier": "exact"},
+            },
+        }
+    ]
+    right = {
+        "source": "/tmp/a.txt",
+        "ok": True,
+        "year": 2022,
+        "indicators": {"litigation_cases": {"value": 59}, "litigation_loss_rate": {"value": 5.43}},
+    }
     assert score_predictions(gold, [right]).f1 == 1.0  # a rate within 0.05 points counts
-    wrong = {**right, "year": 2021, "indicators": {"litigation_cases": {"value": 60},
-                                                   "major_decisions": {"value": 3}}}
+    wrong = {
+        **right,
+        "year": 2021,
+        "indicators": {"litigation_cases": {"value": 60}, "major_decisions": {"value": 3}},
+    }
     s = score_predictions(gold, [wrong])
     assert (s.tp, s.fp, s.fn, s.meta) == (0, 2, 2, 0.0)

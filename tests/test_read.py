@@ -48,8 +48,12 @@ ENCODINGS = [
     ("gbk-short-phrase", "在市委".encode("gbk"), "在市委", "gb18030"),
     ("big5-short-clause", "依法辦結272件".encode("big5"), "依法辦結272件", "big5"),
     ("big5-short-phrase", "關鍵少數".encode("big5"), "關鍵少數", "big5"),
-    ("gbk-one-bad-byte", SIMPLIFIED[:20].encode("gbk") + b"\xff" + SIMPLIFIED[20:].encode("gbk"),
-     SIMPLIFIED[:20] + "\ufffd" + SIMPLIFIED[20:], "gb18030"),
+    (
+        "gbk-one-bad-byte",
+        SIMPLIFIED[:20].encode("gbk") + b"\xff" + SIMPLIFIED[20:].encode("gbk"),
+        SIMPLIFIED[:20] + "\ufffd" + SIMPLIFIED[20:],
+        "gb18030",
+    ),
     ("utf8-cut-mid-character", (SIMPLIFIED + "报告").encode("utf-8")[:-1], SIMPLIFIED + "报\ufffd", "utf-8"),
 ]
 
@@ -91,14 +95,27 @@ GOV_PAGE = """<!DOCTYPE html><html><head>
 <div class="footer"><p>版权所有：社旗县人民政府 主办单位：社旗县人民政府办公室</p>
 <p>网站标识码：4113270001 豫ICP备12345678号</p></div><script>document.write("尾部脚本")</script></body></html>"""
 
-BOILERPLATE_WORDS = ["当前位置", "扫一扫", "打印本页", "关闭窗口", "版权所有", "主办单位", "网站标识码", "ICP备",
-                     "统计脚本", "尾部脚本", "color"]
+BOILERPLATE_WORDS = [
+    "当前位置",
+    "扫一扫",
+    "打印本页",
+    "关闭窗口",
+    "版权所有",
+    "主办单位",
+    "网站标识码",
+    "ICP备",
+    "统计脚本",
+    "尾部脚本",
+    "color",
+]
 
 
 HTTP_EQUIV = '<meta http-equiv="Content-Type" content="text/html; charset=gb2312">'
 
 
-@pytest.mark.parametrize("meta", [HTTP_EQUIV, '<meta charset="GBK">'], ids=["http-equiv-gb2312", "meta-charset-gbk"])
+@pytest.mark.parametrize(
+    "meta", [HTTP_EQUIV, '<meta charset="GBK">'], ids=["http-equiv-gb2312", "meta-charset-gbk"]
+)
 def test_html_gbk_page_keeps_article_and_drops_site_furniture(tmp_path, meta):
     page = GOV_PAGE.format(meta=meta, body=SIMPLIFIED).encode("gbk")
     doc = read_document(write(tmp_path, "page.html", page))
@@ -116,7 +133,13 @@ def test_html_charset_only_detectable(tmp_path):
 
 
 def test_html_deeply_nested_does_not_crash(tmp_path):
-    page = "<html><body>" + "<div>" * 5000 + "<p>全年办理行政复议案件86件。</p>" + "</div>" * 5000 + "</body></html>"
+    page = (
+        "<html><body>"
+        + "<div>" * 5000
+        + "<p>全年办理行政复议案件86件。</p>"
+        + "</div>" * 5000
+        + "</body></html>"
+    )
     doc = read_document(write(tmp_path, "deep.html", page.encode("utf-8")))
     assert "全年办理行政复议案件86件。" in doc.text
 
@@ -133,9 +156,11 @@ def test_html_without_text_is_refused(tmp_path):
 
 
 def test_fallback_rendering_drops_script_style_nav_header_footer():
-    page = ("<html><head><style>p {}</style></head><body><header>站点头部</header><nav>导航栏</nav>"
-            "<div>正文第一段。<br>正文&nbsp;第二段。</div><!-- 注释 --><script>脚本()</script>"
-            "<footer>页脚信息</footer></body></html>")
+    page = (
+        "<html><head><style>p {}</style></head><body><header>站点头部</header><nav>导航栏</nav>"
+        "<div>正文第一段。<br>正文&nbsp;第二段。</div><!-- 注释 --><script>脚本()</script>"
+        "<footer>页脚信息</footer></body></html>"
+    )
     assert render_body_text(page) == "正文第一段。\n正文 第二段。"
 
 
@@ -168,6 +193,7 @@ def test_long_report_line_mentioning_copyright_is_kept():
 
 # --- docx -----------------------------------------------------------------------------------------
 
+
 def make_docx(title: str | None = "海盐县2024年法治政府建设年度报告") -> bytes:
     import docx
 
@@ -188,7 +214,9 @@ def make_docx(title: str | None = "海盐县2024年法治政府建设年度报�
 def test_docx_paragraphs_and_cells_in_order(tmp_path):
     doc = read_document(write(tmp_path, "报告.docx", make_docx()))
     assert (doc.format, doc.encoding, doc.title) == ("docx", None, "海盐县2024年法治政府建设年度报告")
-    assert doc.text == "一、行政复议\n| 指标 | 数值 |\n| 行政复议收案数 | 162件 |\n全年收到行政复议案件162件。"
+    assert (
+        doc.text == "一、行政复议\n| 指标 | 数值 |\n| 行政复议收案数 | 162件 |\n全年收到行政复议案件162件。"
+    )
 
 
 def test_a_table_of_years_puts_the_latest_year_first(tmp_path):
@@ -209,8 +237,11 @@ def test_a_table_of_years_puts_the_latest_year_first(tmp_path):
     text = read_document(write(tmp_path, "表.docx", buf.getvalue())).text
     assert "| 指标 | 2022年 | 2021年 | 备注 |\n| 行政复议收案数 | 142件 | 118件 |  |" in text
     assert "| 法律援助案件数 | 4213件 | 无 |" in text
-    page = GOV_PAGE.format(meta=HTTP_EQUIV, body="<table><tr><td>指标</td><td>2023年度</td><td>2024年度</td></tr>"
-                           "<tr><td>一审行政诉讼案件数</td><td>231件</td><td>209件</td></tr></table>" + SIMPLIFIED)
+    page = GOV_PAGE.format(
+        meta=HTTP_EQUIV,
+        body="<table><tr><td>指标</td><td>2023年度</td><td>2024年度</td></tr>"
+        "<tr><td>一审行政诉讼案件数</td><td>231件</td><td>209件</td></tr></table>" + SIMPLIFIED,
+    )
     text = read_document(write(tmp_path, "表.html", page.encode("gbk"))).text
     assert "| 一审行政诉讼案件数 | 209件 | 231件 |" in text
 
@@ -228,6 +259,7 @@ def zip_bomb() -> bytes:
 
 
 # --- pdf ------------------------------------------------------------------------------------------
+
 
 def pdf_canvas(draw) -> bytes:
     from reportlab.pdfbase import pdfmetrics
@@ -248,6 +280,7 @@ def chinese_pdf() -> bytes:
         c.setFont("STSong-Light", 12)
         c.drawString(50, 800, "2024年，全年收到行政复议案件162件，办结151件。")
         c.drawString(50, 780, "太倉市行政復議案件依法辦結。")
+
     return pdf_canvas(draw)
 
 
@@ -270,7 +303,10 @@ def image_only_pdf() -> bytes:
 def test_pdf_chinese_text_layer(tmp_path):
     doc = read_document(write(tmp_path, "报告.pdf", chinese_pdf()))
     assert (doc.format, doc.encoding) == ("pdf", None)
-    assert doc.text.split("\n")[:2] == ["2024年，全年收到行政复议案件162件，办结151件。", "太倉市行政復議案件依法辦結。"]
+    assert doc.text.split("\n")[:2] == [
+        "2024年，全年收到行政复议案件162件，办结151件。",
+        "太倉市行政復議案件依法辦結。",
+    ]
 
 
 def test_pdf_encrypted_with_empty_user_password_is_read(tmp_path):
@@ -304,20 +340,46 @@ def test_kangxi_radicals_become_ordinary_ideographs():
 FAILURES = [
     ("empty", "empty.txt", lambda: b"", "文件是空的"),
     ("whitespace-only", "blank.txt", lambda: " \r\n\t\u3000".encode("utf-8"), "文件是空的"),
-    ("binary-with-nul", "data.txt", lambda: bytes(range(256)) * 40, "文件不是可识别的文本（可能是二进制文件）"),
-    ("binary-without-nul", "data.bin", lambda: bytes((i * 7919 + 13) % 255 + 1 for i in range(8000)),
-     "文件不是可识别的文本（可能是二进制文件）"),
-    ("zip-not-docx", "a.zip", lambda: zip_of({"x.bin": b"\0" * 100}), "文件不是可识别的文本（可能是二进制文件）"),
+    (
+        "binary-with-nul",
+        "data.txt",
+        lambda: bytes(range(256)) * 40,
+        "文件不是可识别的文本（可能是二进制文件）",
+    ),
+    (
+        "binary-without-nul",
+        "data.bin",
+        lambda: bytes((i * 7919 + 13) % 255 + 1 for i in range(8000)),
+        "文件不是可识别的文本（可能是二进制文件）",
+    ),
+    (
+        "zip-not-docx",
+        "a.zip",
+        lambda: zip_of({"x.bin": b"\0" * 100}),
+        "文件不是可识别的文本（可能是二进制文件）",
+    ),
     ("docx-zip-bomb", "bomb.docx", zip_bomb, "文件解压后过大（超过 1 MB 上限）"),
     ("docx-truncated", "cut.docx", lambda: make_docx()[:3000], "Word 文件已损坏，无法读取"),
-    ("docx-bad-xml", "bad.docx", lambda: zip_of({"[Content_Types].xml": b"<Types", "word/document.xml": b"<w:"}),
-     "Word 文件已损坏，无法读取"),
-    ("legacy-doc", "old.doc", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 2000,
-     "不支持旧版 Word（.doc）格式，请另存为 .docx"),
+    (
+        "docx-bad-xml",
+        "bad.docx",
+        lambda: zip_of({"[Content_Types].xml": b"<Types", "word/document.xml": b"<w:"}),
+        "Word 文件已损坏，无法读取",
+    ),
+    (
+        "legacy-doc",
+        "old.doc",
+        lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 2000,
+        "不支持旧版 Word（.doc）格式，请另存为 .docx",
+    ),
     ("pdf-encrypted", "secret.pdf", lambda: encrypted_pdf("secret", "RC4-128"), "PDF 已加密，无法读取"),
     ("pdf-truncated", "cut.pdf", lambda: chinese_pdf()[: len(chinese_pdf()) // 2], "PDF 文件已损坏或不完整"),
-    ("pdf-rectangle-only", "scan.pdf", lambda: pdf_canvas(lambda c: c.rect(50, 50, 400, 600, fill=1)),
-     "PDF 没有文字层（可能是扫描件）"),
+    (
+        "pdf-rectangle-only",
+        "scan.pdf",
+        lambda: pdf_canvas(lambda c: c.rect(50, 50, 400, 600, fill=1)),
+        "PDF 没有文字层（可能是扫描件）",
+    ),
     ("pdf-image-only", "scan2.pdf", image_only_pdf, "PDF 没有文字层（可能是扫描件）"),
     ("over-max-bytes", "big.txt", lambda: b"a" * (MB + 1), "文件过大（超过 1 MB 上限）"),
 ]
@@ -374,13 +436,16 @@ def test_unreadable_file(tmp_path):
 
 # --- the content decides the format, not the extension --------------------------------------------
 
+
 def test_docx_named_txt(tmp_path):
     doc = read_document(write(tmp_path, "report.txt", make_docx()))
     assert doc.format == "docx" and "全年收到行政复议案件162件。" in doc.text
 
 
 def test_html_named_txt(tmp_path):
-    doc = read_document(write(tmp_path, "report.txt", GOV_PAGE.format(meta=HTTP_EQUIV, body=SIMPLIFIED).encode("gbk")))
+    doc = read_document(
+        write(tmp_path, "report.txt", GOV_PAGE.format(meta=HTTP_EQUIV, body=SIMPLIFIED).encode("gbk"))
+    )
     assert doc.format == "html" and SIMPLIFIED in doc.text and "版权所有" not in doc.text
 
 

@@ -17,13 +17,22 @@ SETS = sorted(p for p in (ROOT / "tests" / "fixtures" / "written").iterdir() if 
 @pytest.mark.parametrize("folder", SETS, ids=[p.name for p in SETS])
 def test_written_reports_score(folder: Path, tmp_path: Path) -> None:
     reports = sorted(p for p in folder.iterdir() if p.name not in ("gold.json", "README.md"))
-    run = subprocess.run([sys.executable, "-m", "pipeline", "extract", *map(str, reports), "--jsonl"],
-                         cwd=ROOT, capture_output=True, text=True, check=False)
+    run = subprocess.run(
+        [sys.executable, "-m", "pipeline", "extract", *map(str, reports), "--jsonl"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert run.returncode == 0, run.stderr
     out = tmp_path / "out.jsonl"
     out.write_text(run.stdout, encoding="utf-8")
-    score = subprocess.run([sys.executable, str(SCORER), str(folder / "gold.json"), str(out)],
-                           capture_output=True, text=True, check=True)
+    score = subprocess.run(
+        [sys.executable, str(SCORER), str(folder / "gold.json"), str(out)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     summary = dict(part.split("=") for part in score.stdout.strip().splitlines()[-1].split())
     assert len(json.loads((folder / "gold.json").read_text(encoding="utf-8"))["reports"]) == len(reports)
     assert float(summary["P"]) == 1.0, score.stdout  # a wrong value is worse than a missing one
