@@ -41,7 +41,7 @@ from pipeline.corrections import Correction, CorrectionsError, read_corrections
 from pipeline.indicators import IndicatorTableError, load_indicators
 
 BATCH = 500  # reports per bulk insert
-PARALLEL_FROM = 16  # fewer files than this are parsed in-process (a worker pool costs ~1 s to start)
+PARALLEL_FROM = 400  # fewer files are parsed in-process: spawning a pool costs ~1 s, about 400 parses
 LOCK_TIMEOUT = 300.0
 KEPT = "数据库未更新，旧数据库保持不变"
 
@@ -334,10 +334,11 @@ def _parse_all(
     jobs = [fs[0].path for fs in groups.values()]
     summary.contents_parsed = len(jobs)
     bar = Progress("解析报告", len(files), progress)
-    n = max(1, workers or min(2, os.cpu_count() or 1))
+    # --workers N is taken as asked; by default a pool only pays for itself from PARALLEL_FROM files
+    n = workers or (min(2, os.cpu_count() or 1) if len(jobs) >= PARALLEL_FROM else 1)
     try:
         for fs, result in zip(
-            groups.values(), _map(jobs, 1 if len(jobs) < PARALLEL_FROM else n, with_mentions), strict=True
+            groups.values(), _map(jobs, min(n, max(1, len(jobs))), with_mentions), strict=True
         ):
             for f in fs:
                 yield f, result
@@ -435,7 +436,7 @@ def add_build_arguments(parser: argparse.ArgumentParser) -> None:
         "--workers",
         type=_positive_int,
         default=None,
-        help="并行解析的进程数（默认 min(2, CPU 数)；文件少时只用 1 个）",
+        help=f"并行解析的进程数（默认 min(2, CPU 数)；少于 {PARALLEL_FROM} 个文件时只用 1 个）",
     )
     parser.add_argument("--full", action="store_true", help="忽略旧数据库，全部重新解析")
     parser.add_argument("--no-mentions", action="store_true", help="不保存数字提及（mentions 表）")
