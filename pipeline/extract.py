@@ -81,6 +81,7 @@ def extract_indicators(
     sentences = split_sentences(text, *find_plan(text))
     starts = [s for s, _ in sentences]
     found: dict[str, set[int]] = {}
+    follows: dict[str, list[tuple[int, int]]] = {}  # topic → the sentences that follow one naming it
     values: dict[str, Value] = {}
     unreadable = [0]
 
@@ -100,9 +101,13 @@ def extract_indicators(
         spans = [sentences[i] for i in sorted(hits)]
         candidates: list[tuple[Value, int, int]] = []  # (value, rule rank, position)
         for rank, rule in enumerate(ind.rules):
+            if candidates and ind.pick == "first":
+                break  # the strongest rule that gave a value wins: weaker ones cannot change it
             if rule.levels and level not in rule.levels:
                 continue
-            for s, e in spans if rule.after is None else carried(text, sentences, rule.after):
+            if rule.after is not None and rule.after not in follows:
+                follows[rule.after] = carried(text, sentences, rule.after)
+            for s, e in spans if rule.after is None else follows[rule.after]:
                 candidates += [(v, rank, v.start) for v in read_rule(rule, text, s, e, partial(read, ind))]
         if candidates:
             values[ind.key] = pick_candidate(candidates, ind.pick)
@@ -255,9 +260,9 @@ def place_at(head: str) -> str | None:
     names = load_places().names
     for k in range(min(8, len(head)), 1, -1):
         name = head[:k]
-        if name in names or TOWN.fullmatch(name):
-            return name
-    return None
+        if (name in names or TOWN.fullmatch(name)) and len(head) - k <= 10:
+            return name  # the place and at most an office's name before the verb: 西陵街道“和事佬”调解室
+    return None  # 会同市中级人民法院建立… opens with a word (会同), not with 会同县
 
 
 def same_place(name: str, jurisdiction: str) -> bool:

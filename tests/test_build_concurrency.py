@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import os
 import shutil
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from build_support import build_cmd, file_sha
 
 from pipeline.build import BuildError, build_database
 from pipeline.config import ROOT
@@ -58,26 +58,6 @@ def make_folder(d: Path, extra: int = 0) -> Path:
     return d
 
 
-def build_cmd(folder: Path, db: Path, *extra: str) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "pipeline",
-        "build",
-        str(folder),
-        "--db",
-        str(db),
-        "--corrections",
-        str(db.parent / "corrections.csv"),
-        "--quiet",
-        *extra,
-    ]
-
-
-def sha(p: Path) -> str:
-    return hashlib.sha256(p.read_bytes()).hexdigest()
-
-
 def count_reports(db: Path) -> int:
     con = duckdb.connect(str(db), read_only=True)
     try:
@@ -90,7 +70,7 @@ def test_killed_build_leaves_the_old_database_intact(tmp_path: Path) -> None:
     db = tmp_path / "fazhi.duckdb"
     small = make_folder(tmp_path / "small")
     build_database([small], db, corrections=tmp_path / "c.csv", workers=1)
-    before = sha(db)
+    before = file_sha(db)
     big = make_folder(tmp_path / "big", extra=400)
     proc = subprocess.Popen(build_cmd(big, db, "--workers", "1"), cwd=ROOT, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
@@ -103,7 +83,7 @@ def test_killed_build_leaves_the_old_database_intact(tmp_path: Path) -> None:
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert list(tmp_path.glob("fazhi.duckdb.tmp-*")), "the half-written file is left, not swapped in"
-    assert sha(db) == before
+    assert file_sha(db) == before
     assert count_reports(db) == 5
     s = build_database([big], db, corrections=tmp_path / "c.csv")
     assert (s.parsed, s.unchanged, s.failed) == (400, 5, [])
@@ -141,7 +121,7 @@ def test_second_build_waits_for_the_lock_then_gives_up(tmp_path: Path) -> None:
     db = tmp_path / "fazhi.duckdb"
     small = make_folder(tmp_path / "small")
     build_database([small], db, corrections=tmp_path / "c.csv", workers=1)
-    before = sha(db)
+    before = file_sha(db)
     with open(tmp_path / "fazhi.duckdb.lock", "a") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
         t0 = time.monotonic()
@@ -150,7 +130,7 @@ def test_second_build_waits_for_the_lock_then_gives_up(tmp_path: Path) -> None:
         assert time.monotonic() - t0 >= 0.5
         rc = subprocess.run(build_cmd(small, db, "--wait", "0.3"), cwd=ROOT, capture_output=True, text=True)
         assert rc.returncode == 1 and "另一个构建正在写" in rc.stderr
-    assert sha(db) == before
+    assert file_sha(db) == before
     assert build_database([small], db, corrections=tmp_path / "c.csv").unchanged == 5
 
 

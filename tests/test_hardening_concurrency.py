@@ -20,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from build_support import build_cmd, file_sha
 
 from pipeline.build import build_database
 from pipeline.checks import run_checks
@@ -56,26 +57,6 @@ def make_folder(folder: Path, per_sample: int, first_year: int = 2001) -> Path:
             moved = text.replace(f"{year + 1}-", f"{y + 1}-").replace(str(year), str(y))
             (folder / f"{Path(name).stem}_{y}.txt").write_text(moved, encoding="utf-8")
     return folder
-
-
-def build_cmd(folder: Path, db: Path, *extra: str) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "pipeline",
-        "build",
-        str(folder),
-        "--db",
-        str(db),
-        "--corrections",
-        str(db.parent / "corrections.csv"),
-        "--quiet",
-        *extra,
-    ]
-
-
-def file_sha(p: Path) -> str:
-    return hashlib.sha256(p.read_bytes()).hexdigest()
 
 
 def contents(db: Path) -> dict[str, str]:
