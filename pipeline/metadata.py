@@ -52,6 +52,7 @@ NOT_DEPARTMENT = tuple("格局 大局 布局 全局 开局 党委 县委 市委 
 UNKNOWN_PLACE = re.compile(r"\s*([\u4e00-\u9fff]{2,8}?[县市区旗州盟])(?=人民政府|关于|20\d\d|\s|$)")
 SUFFIX_LEVEL = {"省": "province", "州": "prefecture", "盟": "prefecture"} | dict.fromkeys("县区旗", "county")
 OPENING = re.compile(r"(?<![\d\-~至])(20\d\d)\s*年(?:度|以来)?\s*,")
+ADDRESSEE = re.compile(r"(?m)^[ \t]*([\u4e00-\u9fff]{2,12}?)人民政府[ \t]*:[ \t]*$")
 SIGNATURE = re.compile(r"(20\d\d)\s*年\s*\d{0,2}\s*月\s*\d{0,2}\s*日")
 SIGNER_SUFFIX = ("人民政府", "政府", "办事处", "局", "委员会", "办公室", "厅")
 TITLE_PARTS = re.compile(r"\s*[_|–—]+\s*")  # `报告标题_海盐县人民政府`
@@ -259,7 +260,15 @@ def township_places(name: str, within: tuple[Place, ...], text: str, table: Plac
     """The county (or city) written right before the township anywhere in the text: `慈溪市桥头镇`."""
     prefixes = tuple(map(_prefix, within)) or ("",)
     near = (place for i in _find_all(text, name) if (hit := match_before(text, i, table)) for place in hit[1])
-    return tuple(p for p in near if p.level != "province" and p.code.startswith(prefixes))
+    found = tuple(p for p in near if p.level != "province" and p.code.startswith(prefixes))
+    if found:
+        return found
+    # A township's report is often addressed to its county (`兴化市人民政府:` on its own line at the head)
+    m = ADDRESSEE.search(text, 0, HEAD)
+    hit = match_at(m[1], 0, table) if m else None
+    if hit is None or hit[0] != m[1]:
+        return ()
+    return tuple(p for p in hit[1] if p.level == "county" and p.code.startswith(prefixes))
 
 
 def _find_all(text: str, word: str, limit: int = 20) -> list[int]:

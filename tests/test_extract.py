@@ -115,6 +115,12 @@ def test_round_numbers_after_jin_and_shang():
     assert "legal_aid_cases" not in extract("开展法律援助百件实事活动。")[1]
 
 
+def test_a_townships_own_government_as_defendant_is_its_total():
+    text = "全年以街道办事处为被告的行政诉讼案件2件,均已审结。"
+    assert extract(text, level="township")[1]["litigation_cases"].value == 2
+    assert "litigation_cases" not in extract(text, level="county")[1]
+
+
 def test_respondent_cases_count_for_a_department_not_a_county():
     text = "全年本局被申请行政复议案件5件,复议机关已审结5件。"
     assert extract(text, level="department")[1]["reconsideration_received"].value == 5

@@ -260,3 +260,15 @@ def test_any_text_never_raises(text: str, title: str | None) -> None:
     meta = find_metadata(text, title=title)
     assert meta.level in (None, "province", "prefecture", "county", "township", "department")
     assert meta.year is None or 1999 <= meta.year <= 2099
+
+
+def test_a_township_report_addressed_to_its_county_resolves_through_it():
+    text = "戴南镇2023年度法治政府建设工作情况报告\n\n兴化市人民政府:\n2023年,戴南镇全面推进依法行政。\n戴南镇人民政府\n2024年1月15日"
+    meta = find_metadata(text)
+    assert (meta.jurisdiction, meta.level, meta.county, meta.city, meta.province) == (
+        "戴南镇",
+        "township",
+        "兴化市",
+        "泰州市",
+        "江苏省",
+    )
