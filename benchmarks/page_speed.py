@@ -10,19 +10,17 @@ navigation until the script run has finished and every chart has drawn. Prints a
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))  # the app launcher the browser tests use
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
     "--no-sandbox",
@@ -60,47 +58,12 @@ def build_db(folder: Path) -> Path:
 
 
 def start(db: Path, folder: Path) -> tuple[subprocess.Popen, str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {
-        **os.environ,
-        "FAZHI_DB": str(db),
-        "FAZHI_REPORTS": str(folder / "reports"),
-        "FAZHI_CORRECTIONS": str(folder / "corrections.csv"),
-        "PYTHONPATH": str(ROOT),
-    }
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.fileWatcherType",
-            "none",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                if r.read().strip() == b"ok":
-                    return proc, url
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise SystemExit("streamlit did not start")
+    """The app on a free loopback port against `db`, started as the browser tests start it."""
+    from e2e_support import SampleDb, free_port, start_server
+
+    port = free_port()
+    sample = SampleDb(root=folder, reports=folder / "reports", db=db, corrections=folder / "corrections.csv")
+    return start_server(sample, port), f"http://127.0.0.1:{port}"
 
 
 def time_page(page, url: str) -> float:
