@@ -21,16 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))  # the app launcher the browser tests use
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from e2e_support import CHROMIUM, CHROMIUM_ARGS, SampleDb, free_port, start_server  # noqa: E402
+
 PAGES = {  # title: URL path (with a typical selection)
     "总览": "",
     "对比": "compare?ind=【行政复议】行政复议收案数&ind=【矛盾纠纷化解】调解矛盾纠纷数",
@@ -59,8 +51,6 @@ def build_db(folder: Path) -> Path:
 
 def start(db: Path, folder: Path) -> tuple[subprocess.Popen, str]:
     """The app on a free loopback port against `db`, started as the browser tests start it."""
-    from e2e_support import SampleDb, free_port, start_server
-
     port = free_port()
     sample = SampleDb(root=folder, reports=folder / "reports", db=db, corrections=folder / "corrections.csv")
     return start_server(sample, port), f"http://127.0.0.1:{port}"
@@ -99,7 +89,7 @@ def main() -> None:
         proc, base = start(db, folder)
         try:
             with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+                browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
                 page = browser.new_page(viewport={"width": 1400, "height": 1000})
                 rows = []
                 for name, path in PAGES.items():

@@ -55,7 +55,7 @@ def time_pages(db: Path, folder: Path, place: str, runs: int = 2) -> tuple[list[
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(
-                executable_path=page_speed.CHROMIUM, headless=True, args=page_speed.ARGS
+                executable_path=page_speed.CHROMIUM, headless=True, args=page_speed.CHROMIUM_ARGS
             )
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             first = {

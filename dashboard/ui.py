@@ -191,6 +191,16 @@ def table(frame: pd.DataFrame, small: int = 30) -> None:
         st.dataframe(frame, hide_index=True, width="stretch", placeholder="无数据")
 
 
+def value_grid(frame: pd.DataFrame) -> None:
+    """A sortable grid of figures whose 数值 column shows 千分位 (数据下载, 检索)."""
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        column_config={"数值": st.column_config.NumberColumn(format="localized")},
+    )
+
+
 def show_chart(fig, filename: str) -> None:
     """A Plotly chart whose camera button saves a 2× PNG named after what it shows."""
     st.plotly_chart(fig, config=charts.chart_config(filename), width="stretch")

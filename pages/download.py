@@ -35,12 +35,7 @@ chosen = (
 table, rows, places = data.load_download_preview(*chosen, limit=SHOWN)
 shown = f"，表中显示前 {SHOWN:,} 行，下载包含全部" if rows > SHOWN else ""
 st.caption(f"共 {rows:,} 行（{places:,} 个地区）{shown}。没有数字的指标不出现在表中：缺失不是 0。")
-st.dataframe(
-    table,
-    hide_index=True,
-    width="stretch",
-    column_config={"数值": st.column_config.NumberColumn(format="localized")},
-)
+ui.value_grid(table)
 
 names = defs.set_index("key")["name"]
 what = (

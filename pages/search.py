@@ -21,10 +21,5 @@ if table.empty:
     st.warning(f"没有找到含“{esc(phrase)}”的数字。")
     st.stop()
 st.write(f"找到 {len(table):,} 个数字，来自 {table['报告'].nunique()} 份报告。")
-st.dataframe(
-    table,
-    hide_index=True,
-    width="stretch",
-    column_config={"数值": st.column_config.NumberColumn(format="localized")},
-)
+ui.value_grid(table)
 ui.download_buttons(lambda: [table], ["检索", phrase], key="dl")
