@@ -46,10 +46,10 @@ lint: $(TSTAMP)
 # The scale table (extraction, build, dashboard on a synthetic national corpus), then the per-issue
 # figures: extraction start-up, 10,000 distinct reports built, each page on the sample database.
 bench: $(TSTAMP) browser
-	$(PY) benchmarks/run_all.py
-	$(PY) benchmarks/extract_speed.py
-	$(PY) benchmarks/build_speed.py --distinct
-	$(PY) benchmarks/page_speed.py
+	$(PY) -m benchmarks.run_all
+	$(PY) -m benchmarks.extract_speed
+	$(PY) -m benchmarks.build_speed --distinct
+	$(PY) -m benchmarks.page_speed
 
 clean:
 	rm -rf $(VENV) $(DB) $(DB).wal

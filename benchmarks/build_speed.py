@@ -1,6 +1,6 @@
 """Build 10,000 reports (copies of the samples under distinct names) and print seconds and size.
 
-    .venv/bin/python benchmarks/build_speed.py [--n 10000] [--workers 2] [--distinct] [--keep DIR]
+    .venv/bin/python -m benchmarks.build_speed [--n 10000] [--workers 2] [--distinct] [--keep DIR]
 
 Exact copies share their bytes, so the build parses each distinct content once and the figure is
 mostly storage. --distinct appends a numbered line to every copy, so every file is really parsed:
@@ -17,9 +17,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from pipeline.build import build_database  # noqa: E402
+from pipeline.build.database import build_database  # noqa: E402
 
 SAMPLES = ROOT.parent / "shared" / "reports"
 if not SAMPLES.is_dir():

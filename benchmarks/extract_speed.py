@@ -1,6 +1,6 @@
 """Extraction speed: reports per second on one core after start-up, and the start-up time.
 
-usage: python benchmarks/extract_speed.py [N]   (default 1,000 reports: copies of data/reports/*)
+usage: python -m benchmarks.extract_speed [N]   (default 1,000 reports: copies of data/reports/*)
 Targets (issue "Extraction"): ≥ 500 reports/s on one core after start-up; start-up < 1.5 s."""
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 
 def make_copies(n: int, folder: Path) -> list[Path]:
@@ -44,7 +43,7 @@ def time_startup(sample: Path, runs: int = 5) -> float:
 
 
 def time_batch(paths: list[Path], with_mentions: bool) -> float:
-    from pipeline.process import process_file
+    from pipeline.parse.process import process_file
 
     process_file(paths[0], with_mentions=with_mentions)  # warm: tables compiled, OpenCC loaded
     t0 = time.perf_counter()

@@ -4,7 +4,7 @@ Builds a temporary database from the sample reports, starts `streamlit run app.p
 and for each page loads it once cold, then `--runs` times warm (cached queries), timing from
 navigation until the script run has finished and every chart has drawn. Prints a table.
 
-    .venv/bin/python benchmarks/page_speed.py [--runs 5]
+    .venv/bin/python -m benchmarks.page_speed [--runs 5]
 """
 
 from __future__ import annotations
@@ -13,15 +13,12 @@ import argparse
 import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests" / "e2e"))  # the app launcher the browser tests use
-from e2e_support import CHROMIUM, CHROMIUM_ARGS, SampleDb, free_port, start_server  # noqa: E402
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, SampleDb, free_port, start_server  # noqa: E402
 
 PAGES = {  # title: URL path (with a typical selection)
     "总览": "",
@@ -39,7 +36,7 @@ SETTLED = """() => document.querySelector('[data-testid="stApp"][data-test-scrip
 
 
 def build_db(folder: Path) -> Path:
-    from pipeline.build import build_database
+    from pipeline.build.database import build_database
 
     samples = next(p for p in (ROOT.parent / "shared" / "reports", ROOT / "data" / "reports") if p.exists())
     reports = folder / "reports"

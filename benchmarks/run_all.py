@@ -1,8 +1,8 @@
 """`make bench`: extraction, build and dashboard measured end to end on a synthetic national corpus.
 
-    .venv/bin/python benchmarks/run_all.py [--quick] [--keep] [--no-dashboard] [--seed 7]
+    .venv/bin/python -m benchmarks.run_all [--quick] [--keep] [--no-dashboard] [--seed 7]
 
-Generates 15,000 synthetic reports (3,000 real jurisdictions × 5 years, make_corpus.py) under
+Generates 15,000 synthetic reports (3,000 real jurisdictions × 5 years, tests/support/corpus.py) under
 benchmarks/out/, then measures: extraction rate on 1 and 2 processes for 1,000 and 10,000 reports
 and its accuracy against the manifest; full builds of 1,000 / 5,000 / 15,000 reports (seconds,
 peak memory, database size) and an incremental rebuild after 1 % of the files change; every
@@ -26,11 +26,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path[:0] = [str(ROOT), str(HERE)]
 
-from make_corpus import make_corpus  # noqa: E402
-from scale_build import change_figures, run_build  # noqa: E402
-from scale_extract import score_predictions, time_extraction  # noqa: E402
+from benchmarks.scale_build import change_figures, run_build  # noqa: E402
+from benchmarks.scale_extract import score_predictions, time_extraction  # noqa: E402
+from tests.support.corpus import make_corpus  # noqa: E402
 
 OUT = HERE / "out"
 EXTRACT_SIZES = (1_000, 10_000)

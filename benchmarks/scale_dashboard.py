@@ -10,7 +10,7 @@ import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
-import page_speed
+from benchmarks import page_speed
 
 
 @dataclass

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard.fmt import LEVEL_NAMES, QUALIFIER_NAMES, format_value
-from pipeline.records import ReportResult
+from pipeline.parse.records import ReportResult
 
 FORMATS = ("txt", "html", "htm", "docx", "pdf")
 META_FIELDS = {
@@ -67,7 +67,7 @@ def stage_upload(name: str, data: bytes, folder: Path) -> Path:
 
 def preview_tables(result: ReportResult) -> tuple[pd.DataFrame, pd.DataFrame]:
     """What the pipeline read: metadata (字段, 识别结果) and values (指标, 数值, 限定, 依据原文)."""
-    from pipeline.indicators import indicator_map
+    from pipeline.parse.indicators import indicator_map
 
     m = result.meta
     shown = {
@@ -120,7 +120,7 @@ def read_upload(name: str, data: bytes, folder: Path, seen: dict) -> tuple[Path,
     """Stage and parse an upload once per session (`seen` is the session's cache, keyed by name+hash)."""
     key = (name, hashlib.sha256(data).hexdigest())
     if key not in seen:
-        from pipeline.process import process_file
+        from pipeline.parse.process import process_file
 
         path = stage_upload(name, data, folder)
         seen[key] = (path, process_file(path, with_mentions=False))
@@ -129,7 +129,7 @@ def read_upload(name: str, data: bytes, folder: Path, seen: dict) -> tuple[Path,
 
 def correction_fields(values: pd.DataFrame) -> dict[str, str]:
     """Field → Chinese label for the correction form: metadata, the values read, then every other key."""
-    from pipeline.indicators import load_indicators
+    from pipeline.parse.indicators import load_indicators
 
     fields = {**META_FIELDS, **dict(zip(values["指标代码"], values["指标"], strict=True))}
     fields.update({i.key: i.name for i in load_indicators() if i.key not in fields})
@@ -140,7 +140,7 @@ def add_and_build(staged: list[Path], reports_dir: Path, db_path: Path, correcti
     """Copy the staged files into the reports folder and run the same atomic build as the CLI.
 
     Raises pipeline.build.BuildError (Chinese message) when the build fails; the old database stays."""
-    from pipeline.build import build_database
+    from pipeline.build.database import build_database
 
     add_to_reports(staged, reports_dir)
     return build_database([reports_dir], db_path, corrections=corrections)

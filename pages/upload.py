@@ -51,7 +51,7 @@ for f in files or []:
         new_value = c2.text_input("正确的值（留空表示删除该值）")
         reason = c3.text_input("更正理由（必填）")
         if st.form_submit_button("记录更正"):
-            from pipeline.corrections import add_correction
+            from pipeline.build.corrections import add_correction
 
             try:
                 add_correction(config.corrections_csv(), name, field, new_value.strip(), reason.strip())
@@ -60,7 +60,7 @@ for f in files or []:
                 st.error(esc(str(e)))
 
 if ready and st.button(f"加入数据库（{len(ready)} 个文件）", type="primary", icon=":material/upload_file:"):
-    from pipeline.build import BuildError
+    from pipeline.build.database import BuildError
 
     with st.spinner("正在构建数据库……"):
         try:

@@ -29,14 +29,14 @@ def make_parser(command: str | None = None) -> argparse.ArgumentParser:
     ex.add_argument("--mentions", action="store_true", help="同时输出报告中的全部数字（mentions）")
     build = sub.add_parser("build", help="把报告文件夹构建为 DuckDB 数据库", add_help=command == "build")
     if command == "build":
-        from pipeline.build import add_build_arguments
+        from pipeline.build.database import add_build_arguments
 
         add_build_arguments(build)
     return parser
 
 
 def extract_command(args: argparse.Namespace) -> int:
-    from pipeline.process import process_file
+    from pipeline.parse.process import process_file
 
     failed = 0
     t0 = time.perf_counter()
@@ -58,6 +58,6 @@ def main(argv: list[str] | None = None) -> int:
     args = make_parser(argv[0] if argv else None).parse_args(argv)
     if args.command == "extract":
         return extract_command(args)
-    from pipeline.build import build_command
+    from pipeline.build.database import build_command
 
     return build_command(args)

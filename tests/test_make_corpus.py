@@ -12,11 +12,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
-from make_corpus import MARKER, make_corpus  # noqa: E402
-from scale_extract import score_predictions  # noqa: E402
+from tests.support.corpus import MARKER, make_corpus
+from tests.support.paths import ROOT
+from tests.support.scoring import score_predictions
 
 N = 60
 

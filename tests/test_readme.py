@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from pipeline.indicators import load_indicators
+from pipeline.parse.indicators import load_indicators
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from e2e_support import (
+
+from tests.support.browser import (
     ARTIFACTS,
     CHROMIUM,
     EARLIER,

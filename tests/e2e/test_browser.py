@@ -10,7 +10,8 @@ from urllib.parse import parse_qs, urlparse
 
 import duckdb
 import pytest
-from e2e_support import build_sample_db, free_port, sample_dir, settle, start_server, stop_server
+
+from tests.support.browser import build_sample_db, free_port, sample_dir, settle, start_server, stop_server
 
 pytestmark = pytest.mark.e2e
 
@@ -152,7 +153,7 @@ def test_shared_url_reopens_the_same_view(server, page, browser):
 def test_upload_preview_correct_and_build(browser, tmp_path):
     db = build_sample_db(tmp_path)
     (db.reports / "taicang_2024.txt").unlink()  # the upload brings it back
-    from pipeline.build import build_database
+    from pipeline.build.database import build_database
 
     build_database([db.reports], db.db, corrections=db.corrections)
     port = free_port()

@@ -1,0 +1,1 @@
+"""Everything that turns many ReportResults into the checked, atomically swapped DuckDB database."""
