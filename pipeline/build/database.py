@@ -230,7 +230,6 @@ def _build_into(
             for old, cur, j, y in summary.duplicates
         ]
         store.write_log(con, log)
-        store.create_wide_view(con, defs)
         summary.indicators = con.execute("SELECT count(*) FROM indicators").fetchone()[0]
         failures = run_checks(con)
         if failures:

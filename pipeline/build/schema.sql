@@ -119,7 +119,7 @@ CREATE TABLE extracted_indicators (
     "end"      INTEGER
 );
 
--- Views the dashboard reads (report_wide is generated from indicator_defs by pipeline/store.py).
+-- Views the dashboard reads.
 CREATE VIEW current_reports AS
 SELECT * FROM reports WHERE is_current;
 
@@ -132,18 +132,14 @@ FROM indicators i
 JOIN reports r ON r.report_id = i.report_id AND r.is_current
 JOIN indicator_defs d ON d.key = i.key;
 
-CREATE VIEW coverage AS
-SELECT r.report_id, r.jurisdiction, r.year, d.key, d.name, d.group_name,
-       i.key IS NOT NULL AS has_value
-FROM reports r
-CROSS JOIN indicator_defs d
-LEFT JOIN indicators i ON i.report_id = r.report_id AND i.key = d.key
-WHERE r.is_current;
-
--- Superseded reports: the older of two for the same jurisdiction and year, with the one kept.
-CREATE VIEW duplicate_reports AS
-SELECT r.report_id, r.source, r.jurisdiction, r.year, r.file_mtime, r.duplicate_of,
-       c.source AS current_source, c.file_mtime AS current_file_mtime
-FROM reports r
-JOIN reports c ON c.report_id = r.duplicate_of
-WHERE NOT r.is_current;
+-- Every current report's display name (`place`): the jurisdiction, plus where it is when places
+-- elsewhere share the name (its city, or province, for 鼓楼区 of 南京 and of 福州; its county too for a
+-- township: 城关镇 of 社旗县 and of 西峡县), so one label never mixes two places. Defined here once.
+CREATE VIEW places AS
+SELECT report_id, CASE
+    WHEN jurisdiction IS NULL THEN '（未识别地区）'
+    WHEN count(DISTINCT concat_ws('/', province, city, county)) OVER (PARTITION BY jurisdiction) > 1
+        THEN jurisdiction || '（' || coalesce(city, province, '')
+             || CASE WHEN level = 'township' THEN coalesce(county, '') ELSE '' END || '）'
+    ELSE jurisdiction END AS place
+FROM current_reports;

@@ -295,20 +295,6 @@ def mark_duplicates(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str,
                           WHERE NOT is_current ORDER BY jurisdiction, year, report_id""").fetchall()
 
 
-def create_wide_view(con: duckdb.DuckDBPyConnection, defs: Sequence[Indicator]) -> None:
-    """report_wide: one row per current report, one column per indicator key (from the table)."""
-    for d in defs:
-        if not re.fullmatch(r"[a-z][a-z0-9_]*", d.key):
-            raise ValueError(f"指标键 {d.key!r} 不能作为列名")
-    cols = "".join(f",\n    max(i.value) FILTER (WHERE i.key = '{d.key}') AS {_q(d.key)}" for d in defs)
-    con.execute(f"""
-        CREATE VIEW report_wide AS
-        SELECT r.report_id, r.jurisdiction, r.province, r.city, r.county, r.level, r.year{cols}
-        FROM reports r LEFT JOIN indicators i ON i.report_id = r.report_id
-        WHERE r.is_current
-        GROUP BY r.report_id, r.jurisdiction, r.province, r.city, r.county, r.level, r.year""")
-
-
 def write_log(con: duckdb.DuckDBPyConnection, rows: Sequence[tuple]) -> None:
     """Append this run's ingest_log rows: LOG_COLUMNS tuples."""
     insert_rows(con, "ingest_log", LOG_COLUMNS, _columns(LOG_COLUMNS, list(rows)))

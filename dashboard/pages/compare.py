@@ -5,7 +5,6 @@ import streamlit as st
 from dashboard import charts, data, ranking, ui
 from dashboard.fmt import unit_label
 
-ui.use_app_navigation()
 st.title("对比")
 ui.require_data()
 

@@ -6,7 +6,6 @@ from dashboard import charts, data, ranking, ui
 from dashboard.fmt import DIRECTION_NAMES
 from dashboard.textview import escape_markdown as esc
 
-ui.use_app_navigation()
 st.title("排名")
 ui.require_data()
 

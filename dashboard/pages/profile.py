@@ -7,7 +7,6 @@ from dashboard import charts, data, profile, textview, ui
 from dashboard.fmt import LEVEL_NAMES
 from dashboard.textview import escape_markdown as esc
 
-ui.use_app_navigation()
 st.title("地区档案")
 ui.require_data()
 
