@@ -112,6 +112,9 @@ def test_views_the_dashboard_reads(folder: Path, db: Path) -> None:
     places = dict(con.execute("SELECT report_id, place FROM places").fetchall())
     assert places["haiyan_2024.txt"] == "海盐县" and places["qiaotou_2024.txt"] == "桥头镇"
     assert len(places) == 5
+    assert [
+        k for (k,) in con.execute("SELECT key FROM indicator_defs ORDER BY sort_order").fetchall()
+    ] == keys
     iv = con.execute(
         "SELECT * FROM indicator_values WHERE key = 'reconsideration_received' "
         "AND report_id = 'haiyan_2024.txt'"
