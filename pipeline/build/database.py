@@ -40,6 +40,7 @@ from pipeline.build.files import (
     temp_db_path,
 )
 from pipeline.parse.indicators import IndicatorTableError, load_indicators
+from pipeline.parse.records import ReportResult
 
 BATCH = 500  # reports per bulk insert
 PARALLEL_FROM = 400  # fewer files are parsed in-process: spawning a pool costs ~1 s, about 400 parses
@@ -275,7 +276,7 @@ def _store_reports(
         if result.ok:
             batch.add(f.report_id, f.source, result, f.mtime, now, version)
             summary.parsed += 1  # the sha256 stored is the parser's, of the bytes it read
-            log.append((run, f.report_id, f.source, result.file[0], "parsed", None, now))
+            log.append((run, f.report_id, f.source, result.sha256, "parsed", None, now))
         else:
             summary.failed.append((f.source, result.error or "无法解析"))
             log.append((run, f.report_id, f.source, f.sha256, "failed", result.error, now))
@@ -325,7 +326,7 @@ def _plan(
 
 def _parse_all(
     files: list[FoundFile], workers: int | None, progress: bool, with_mentions: bool, summary: BuildSummary
-) -> Iterator[tuple[FoundFile, store.Parsed]]:
+) -> Iterator[tuple[FoundFile, ReportResult]]:
     """Parse each distinct content once (in a process pool when there are many) and yield every
     file with its result, in order."""
     groups: dict[tuple[str, str], list[FoundFile]] = {}
@@ -347,7 +348,7 @@ def _parse_all(
         bar.close()
 
 
-def _map(paths: list[Path], workers: int, with_mentions: bool) -> Iterator[store.Parsed]:
+def _map(paths: list[Path], workers: int, with_mentions: bool) -> Iterator[ReportResult]:
     """process_file over the paths, in order. Workers are spawned, not forked: a forked child would
     inherit the build lock and DuckDB's threads."""
     if workers <= 1:
@@ -380,17 +381,17 @@ def watch_parent(parent: int, every: float = 0.5) -> None:
     threading.Thread(target=watch, name="watch-parent", daemon=True).start()
 
 
-def parse_one(path: Path, with_mentions: bool = True) -> store.Parsed:
-    """process_file flattened for storage; a bug in extraction fails this file, not the batch."""
+def parse_one(path: Path, with_mentions: bool = True) -> ReportResult:
+    """process_file, guarded: a bug in extraction fails this file, not the batch."""
     from pipeline.parse.process import process_file  # imported here: each pool worker imports it once
 
     try:
         result = process_file(path, with_mentions=with_mentions)
     except Exception as e:  # process_file never raises on bad input: this is a bug, named in the log
-        return store.Parsed(False, f"解析程序出错：{type(e).__name__}: {e}")
+        return ReportResult(str(path), False, f"解析程序出错：{type(e).__name__}: {e}")
     if result.ok and (result.text is None or result.sha256 is None or result.format is None):
-        return store.Parsed(False, "解析程序没有返回正文")
-    return store.flatten_result(result)
+        return ReportResult(str(path), False, "解析程序没有返回正文")
+    return result
 
 
 def _finish(tmp: Path, summary: BuildSummary) -> None:
