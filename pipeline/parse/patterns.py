@@ -74,10 +74,3 @@ def iter_figures(text: str):
         if m and m.end() > m.start():
             end = m.end()
             yield m
-
-
-def is_figure_at(text: str, start: int, end: int) -> bool:
-    """text[start:end] is one whole figure as the grammar reads it there (its lookbehinds see the
-    text before it: 百次 is a figure only after 近/上/逾)."""
-    m = FIGURE_RE.match(text, start)
-    return m is not None and m.end() == end

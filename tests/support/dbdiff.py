@@ -31,18 +31,17 @@ def _rows(con: duckdb.DuckDBPyConnection, table: str) -> tuple[list[str], list[t
     return cols, sorted(con.execute(f"SELECT {quoted} FROM {table}").fetchall(), key=repr)
 
 
+def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    sql = "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'"
+    return {t for (t,) in con.execute(sql).fetchall()}
+
+
 def differences(old: Path, new: Path, limit: int = 5) -> list[str]:
     """Plain lines naming each table whose columns or rows differ (empty when the builds agree)."""
     a, b = duckdb.connect(str(old), read_only=True), duckdb.connect(str(new), read_only=True)
     try:
-        tables = lambda con: {
-            t
-            for (t,) in con.execute(  # noqa: E731
-                "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'"
-            ).fetchall()
-        }
-        out = [f"只在一边的表：{t}" for t in sorted(tables(a) ^ tables(b))]
-        for t in sorted((tables(a) & tables(b)) - SKIPPED_TABLES):
+        out = [f"只在一边的表：{t}" for t in sorted(_tables(a) ^ _tables(b))]
+        for t in sorted((_tables(a) & _tables(b)) - SKIPPED_TABLES):
             (ca, ra), (cb, rb) = _rows(a, t), _rows(b, t)
             if ca != cb:
                 out.append(f"{t}：列不同 {ca} ≠ {cb}")
