@@ -8,20 +8,14 @@ from pathlib import Path
 import pytest
 
 from pipeline.parse.process import process_file
-from tests.support.paths import ROOT  # noqa: E402
+from tests.support.paths import ROOT, shared  # noqa: E402
 
-SHARED = ROOT.parent / "shared"
-GOLD = SHARED / "gold" / "seeds.json"
-SCORER = SHARED / "tools" / "score_extraction.py"
+GOLD = shared("gold", "seeds.json")  # fails (never skips) when ../shared is missing
+SCORER = shared("tools", "score_extraction.py")
 REPORTS = sorted((ROOT / "data" / "reports").glob("*.txt"))
-GOLD_REPORTS = json.loads(GOLD.read_text(encoding="utf-8"))["reports"] if GOLD.exists() else []
-
-needs_shared = pytest.mark.skipif(
-    not GOLD.exists() or not SCORER.exists(), reason="../shared is not beside the repo"
-)
+GOLD_REPORTS = json.loads(GOLD.read_text(encoding="utf-8"))["reports"]
 
 
-@needs_shared
 def test_seeds_score_full_marks(tmp_path):
     run = subprocess.run(
         [sys.executable, "-m", "pipeline", "extract", *map(str, REPORTS), "--jsonl"],
@@ -42,7 +36,6 @@ def test_seeds_score_full_marks(tmp_path):
     assert "F1=1.000" in summary and "meta=1.000" in summary, score.stdout
 
 
-@needs_shared
 @pytest.mark.parametrize("report", GOLD_REPORTS, ids=[Path(r["file"]).stem for r in GOLD_REPORTS])
 def test_golden_offsets_point_at_the_figure(report):
     result = process_file(ROOT / "data" / report["file"])

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from pipeline.parse.metadata import find_metadata, load_places
 from pipeline.parse.normalise import normalise_text
 from pipeline.parse.records import Metadata
-from tests.support.paths import SHARED  # noqa: E402
+from tests.support.paths import REPORTS, shared  # noqa: E402
 
-GOLD = json.loads((SHARED / "gold" / "seeds.json").read_text(encoding="utf-8"))["reports"]
+GOLD = json.loads(shared("gold", "seeds.json").read_text(encoding="utf-8"))["reports"]
 FIELDS = ("jurisdiction", "province", "city", "county", "level", "year")
 
 
@@ -25,13 +25,13 @@ def fields(meta: Metadata) -> tuple:
 
 @pytest.mark.parametrize("report", GOLD, ids=[Path(r["file"]).stem for r in GOLD])
 def test_sample_reports_match_gold(report: dict) -> None:
-    text, script = normalise_text((SHARED / report["file"]).read_text(encoding="utf-8"))
+    text, script = normalise_text((shared() / report["file"]).read_text(encoding="utf-8"))
     assert script == report["meta"]["script"]
     assert fields(find_metadata(text)) == tuple(report["meta"][f] for f in FIELDS)
 
 
 def test_title_line_is_kept_and_portal_lines_skipped() -> None:
-    text = (SHARED / "reports" / "longquan_2023.txt").read_text(encoding="utf-8")
+    text = (REPORTS / "longquan_2023.txt").read_text(encoding="utf-8")
     assert find_metadata(text).title == "龙泉市2023年法治政府建设年度报告"  # not the breadcrumb line
 
 
