@@ -16,6 +16,7 @@ from pipeline.parse.indicators import Indicator, Rule, load_indicators
 from pipeline.parse.numerals import parse_figure, qualifier_around
 from pipeline.parse.records import Value
 from pipeline.parse.structure import looks_back_over_years, mask_furniture, zero_loss_rate
+from pipeline.parse.table_reader import table_values
 
 SENTENCE = re.compile(r"[^。!?\n]+")  # a semicolon parts clauses of one sentence, not sentences
 EVIDENCE_BREAKS = frozenset(",;。!?\n:")  # an evidence clause runs between these
@@ -117,6 +118,9 @@ def extract_indicators(
                 candidates += [(v, rank, v.start) for v in read_rule(rule, text, s, e, partial(read, ind))]
         if candidates:
             values[ind.key] = pick_candidate(candidates, ind.pick)
+    for key, value in table_values(text, year).items():  # a table fills what the prose did not say
+        if key not in values and not plan[0] <= (value.start or 0) < plan[1]:
+            values[key] = value
     if "litigation_loss_rate" not in values and (zero := zero_loss_rate(text, year, plan[0])):
         values["litigation_loss_rate"] = zero
     return Extraction(values, unreadable[0])
