@@ -15,6 +15,8 @@ from functools import partial
 from pipeline.parse.indicators import Indicator, Rule, load_indicators
 from pipeline.parse.numerals import parse_figure, qualifier_around
 from pipeline.parse.records import Value
+from pipeline.parse.structure import looks_back_over_years, mask_furniture, zero_loss_rate
+from pipeline.parse.table_reader import table_values
 
 SENTENCE = re.compile(r"[^。!?\n]+")  # a semicolon parts clauses of one sentence, not sentences
 EVIDENCE_BREAKS = frozenset(",;。!?\n:")  # an evidence clause runs between these
@@ -77,8 +79,13 @@ def extract_indicators(
     text: str, year: int | None = None, level: str | None = None, jurisdiction: str | None = None
 ) -> Extraction:
     """Every key the text states, for the report year; absent keys are simply missing. With the
-    jurisdiction known, a clause whose subject is another named place is a sub-part of it."""
-    sentences = split_sentences(text, *find_plan(text))
+    jurisdiction known, a clause whose subject is another named place is a sub-part of it. Page
+    furniture is masked first; a document that looks back over several years gives nothing."""
+    if looks_back_over_years(text):
+        return Extraction({}, 0)
+    text = mask_furniture(text)
+    plan = find_plan(text)
+    sentences = split_sentences(text, *plan)
     starts = [s for s, _ in sentences]
     found: dict[str, set[int]] = {}
     follows: dict[str, list[tuple[int, int]]] = {}  # topic → the sentences that follow one naming it
@@ -111,6 +118,11 @@ def extract_indicators(
                 candidates += [(v, rank, v.start) for v in read_rule(rule, text, s, e, partial(read, ind))]
         if candidates:
             values[ind.key] = pick_candidate(candidates, ind.pick)
+    for key, value in table_values(text, year).items():  # a table fills what the prose did not say
+        if key not in values and not plan[0] <= (value.start or 0) < plan[1]:
+            values[key] = value
+    if "litigation_loss_rate" not in values and (zero := zero_loss_rate(text, year, plan[0])):
+        values["litigation_loss_rate"] = zero
     return Extraction(values, unreadable[0])
 
 
@@ -139,7 +151,7 @@ def carried(text: str, sentences: list[tuple[int, int]], topic: str) -> list[tup
     受理行政复议案件47件。审结45件,… the second still speaks of reconsideration."""
     out = []
     for s, e in sentences:
-        previous = text[text.rfind("。", 0, max(0, s - 1)) + 1 : s]
+        previous = text[max(text.rfind("。", 0, max(0, s - 1)), text.rfind("\n", 0, s)) + 1 : s]
         if topic in previous and "\n" not in previous.strip():
             out.append((s, e))
     return out

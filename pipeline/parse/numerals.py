@@ -7,6 +7,7 @@ and a qualifier."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 # The characters Chinese numerals are written with; cn2an reads them (二十, 两千, 一万二千, 二〇二四).
 CN_NUMERAL_CHARS = "零〇一二两三四五六七八九十百千万亿"
@@ -102,9 +103,9 @@ def parse_number(s: str) -> float | int:
             return 100
     m = ARABIC.fullmatch(s)
     if m:
-        num = float(m.group(1).replace(",", ""))
-        num *= MULTIPLIERS.get(m.group(2), 1)
-        return int(num) if num.is_integer() else round(num, 10)
+        # Decimal, not float: 44.02万 is 440200, not 440200.0000000001 (which no count could be)
+        num = Decimal(m.group(1).replace(",", "")) * MULTIPLIERS.get(m.group(2), 1)
+        return int(num) if num == num.to_integral_value() else float(num)
     if "点" in s:  # 九十五点五
         whole, _, frac = s.partition("点")
         if not frac or any(c not in DECIMAL_DIGITS for c in frac):
