@@ -39,7 +39,7 @@ TITLE_PREFIX = re.compile(
 )
 GOVERNMENT = ("人民政府", "政府", "办事处", "街道办事处")
 TOWNSHIP = re.compile(r"\s*(?P<body>[\u4e00-\u9fff]{2,7}?)(?:镇(?!化)|乡(?![镇村])|街道|苏木)")
-TOWNSHIP_STOP = set("我本全各该在的县市省乡镇街区")
+TOWNSHIP_STOP = set("我本全各该在的县市省乡镇区")
 NOT_TOWNSHIP = ("城镇", "城乡")
 DEPARTMENT = re.compile(
     r"\s*([\u4e00-\u9fff]{1,12}?(?:局|厅|委员会|办公室|管理委员会))(?![长])"
@@ -49,8 +49,9 @@ UNKNOWN_PLACE = re.compile(r"\s*([\u4e00-\u9fff]{2,8}?(?:新区|[县市区旗州
 SUFFIX_LEVEL = {"省": "province", "州": "prefecture", "盟": "prefecture"} | dict.fromkeys("县区旗", "county")
 # The opening: a year, `今年以来`…, then up to three clauses such as `在县委、县政府的坚强领导下,`.
 OPENING = re.compile(
-    r"(?:(?<![\d\-~至—])(20\d\d)\s*年(?:度|以来)?|今年以来|近年来|一年来)\s*,?\s*"
-    r"(?P<clauses>(?:(?:在|按照|根据|围绕|坚持)[^,。\n]{0,50}?(?:下|之际|要求|部署|中心),\s*){0,3})"
+    r"(?:(?<![\d\-~至—])(20\d\d)\s*年(?!\s*\d{0,2}\s*月)(?P<since>以来)?度?|今年以来|近年来|一年来|[“\"]?十[一二三四五]五[”\"]?(?:时期)?以来"
+    r"|(?m:^)(?=在))\s*,?\s*"
+    r"(?P<clauses>(?:(?:在|按照|根据|围绕|坚持)[^,。\n]{0,50}?(?:下|之际|要求|部署|中心|上|中),\s*){0,3})"
 )
 REPORT_AS = re.compile(r"现将\s*(?:20\d\d年度?)?([^,。\n]{2,40}?)(?:20\d\d年度?)?[^,。\n]{0,20}?(?:报告|汇报|公开)如下")
 ADDRESSEE = re.compile(r"(?m)^[ \t]*((?:中共)?[\u4e00-\u9fff、 ]{2,40}?)[ \t]*:[ \t]*$")
@@ -133,8 +134,6 @@ def read_subject(s: str, table: Places, signal: str, title: bool = False) -> Sub
         return Subject(signal, name, None, None, places, explicit=True)
     m = TOWNSHIP.match(rest)
     if m and not TOWNSHIP_STOP & set(m["body"]) and not (town := m[0].lstrip()).endswith(NOT_TOWNSHIP):
-        if town.startswith(("人民", "中心")) and not chain:
-            return None
         within = [places] if chain else []
         towns = narrow(table.township(town), within) if chain else table.township(town)
         if chain and not any(t.within(w) for t in towns for w in places):
@@ -143,8 +142,11 @@ def read_subject(s: str, table: Places, signal: str, title: bool = False) -> Sub
                        explicit=rest[m.end() :].startswith(GOVERNMENT))
     m = DEPARTMENT.match(rest)
     if m and not m[1].endswith(NOT_DEPARTMENT) and not m[1].startswith(GOVERNMENT) and (chain or title):
-        if chain or m[1].lstrip().startswith(("县", "市", "区", "省")) or signal != "标题":
-            return Subject(signal, name, "department", m[1].lstrip().lstrip("县市区省"), places)
+        if chain or m[1].lstrip().startswith(("县", "市", "区", "省")) or m[1].endswith(("局", "厅")):
+            dept = m[1].lstrip()
+            if not chain and dept[0] in "县市区省" and not dept.startswith("市场"):
+                dept = dept[1:]  # 县司法局 → 司法局; 市场监督管理局 keeps its 市
+            return Subject(signal, name, "department", dept, places)
     if chain:
         return Subject(signal, name, None, None, places)
     if title and (m := UNKNOWN_PLACE.match(rest)):
@@ -173,8 +175,8 @@ def headline(head: str, table: Places) -> Subject | None:
         line = m.group().strip()
         if n >= 6:
             break
-        if 6 <= len(line) <= 60 and "。" not in line and not NOT_TITLE.match(line):
-            if (f := read_subject(TITLE_PREFIX.sub("", line), table, "标题")) and f.name:
+        if 6 <= len(line) <= 60 and "。" not in line and not NOT_TITLE.match(line) and not line.endswith(":"):
+            if (f := read_subject(TITLE_PREFIX.sub("", line), table, "标题", True)) and (f.name or f.department):
                 return f
     return None
 
@@ -213,17 +215,61 @@ def addressee(head: str, table: Places) -> tuple[tuple[Place, ...], str | None]:
     return (), None
 
 
-def opening_subject(text: str, start: int, table: Places) -> tuple[Subject | None, re.Match | None]:
-    """The subject of the body's first sentence: `2023年,在县委的领导下,某县坚持…`."""
+def stem_index(table: Places) -> dict[str, tuple[Place, ...]]:
+    """Province and prefecture stems (荆州, 江苏) → their places, for openings that drop the suffix."""
+    if not hasattr(stem_index, "cache"):
+        out: dict[str, list[Place]] = {}
+        for full, stem in table.stems.items():
+            out.setdefault(stem, []).extend(p for p in table.names.get(full, ()) if p.name == full)
+        stem_index.cache = {k: tuple(v) for k, v in out.items() if v}
+    return stem_index.cache
+
+
+def opening_subject(text: str, start: int, table: Places) -> tuple[Subject | None, re.Match | None, tuple]:
+    """The subject of the body's first sentence (`2023年,在县委的领导下,某县坚持…`, `2021年,荆州…`),
+    and the places its clauses name as superiors (`在文峰区委、区政府的领导下`)."""
     for m in OPENING.finditer(text, start, start + HEAD):
         if m.start() > start + 400:
             break
+        sentence = m["clauses"] + text[m.end() : m.end() + 80].split("。")[0]
+        superiors = tuple(p for i in _find_all(sentence, "在") if (hit := match_at(sentence, i + 1, table))
+                          for p in hit[1] if p.level in ("prefecture", "county"))
         s = text[m.end() : m.end() + 40]
         if f := read_subject(s, table, "开头"):
-            return f, m
+            return f, m, superiors
+        stems = stem_index(table)
+        if stem := next((s[:k] for k in (3, 2) if s[:k] in stems and s[k : k + 1] not in "省市州县区"), None):
+            places = stems[stem]
+            return Subject("开头", places[0].name if len(places) == 1 else stem, None, None, places), m, superiors
         if m[1]:
-            return None, m
-    return None, None
+            return None, m, superiors
+    return None, None, ()
+
+
+# A news item whose figures a department gives: `从省司法厅获悉`, `重庆市司法局局长…介绍`.
+SPEAKER = re.compile(
+    r"从\s*([\u4e00-\u9fff]{0,12}?(?:司法厅|司法局|司法部))\s*(?:获悉|了解到)"
+    r"|([\u4e00-\u9fff]{2,12}?(?:司法厅|司法局|司法部))(?:党组书记、)?(?:厅长|局长|副厅长|副局长|部长|副部长|负责人|有关负责人)"
+)
+PARTY_TOWN = re.compile(r"中共([\u4e00-\u9fff]{2,7}?(?:镇|乡|街道))(?:党)?(?:工)?委")
+
+
+def speaker(head: str, table: Places) -> Subject | None:
+    """The department that gives a news item's figures, with its place (the text's own province
+    when it writes only `省司法厅`); 司法部 speaks for the whole country."""
+    m = SPEAKER.search(head)
+    if not m:
+        return None
+    body = m[1] or m[2]
+    if body.endswith("司法部"):
+        return Subject("开头", "全国", "national", None, ())
+    f = read_subject(body, table, "开头")
+    if f and f.name:
+        return Subject("开头", f.name, "department", body[-3:], f.places)
+    rank = {"省": "province", "市": "prefecture", "区": "county", "县": "county"}.get(body[-4:-3])
+    if rank and (g := most_mentioned(head, table, rank, (), least=1)):
+        return Subject("开头", g.name, "department", body[-3:], g.places)
+    return None
 
 
 def find_signer(before: str) -> str | None:
@@ -276,27 +322,32 @@ def own_level(head: str) -> tuple[str | None, bool]:
     return level, department
 
 
-def most_mentioned(text: str, table: Places, level: str, within: tuple[Place, ...]) -> Subject | None:
+def most_mentioned(
+    text: str, table: Places, level: str, within: tuple[Place, ...], least: int = 2
+) -> Subject | None:
     """The place of `level` the text names most (full name, or a province's/city's stem), inside the
     addressee's places if there are any, when one leads the count outright: `我县`… 《兴国县…》."""
-    counts: Counter[str] = Counter()
+    counts: Counter[str] = Counter()  # by code: a short and a full form are one place
     found: dict[str, tuple[Place, ...]] = {}
+    written: dict[str, Counter[str]] = {}
     for name, places in table.names.items():
-        if name in table.respelled:
+        if name in table.respelled or name[0] not in text:
             continue
         hits = [p for p in places if p.level == level and (not within or any(p.within(w) for w in within))]
-        if not hits or name[0] not in text:
+        if len(hits) != 1:
             continue
         n = text.count(name)
         stem = table.stems.get(hits[0].name) if level in ("province", "prefecture") else None
-        n += text.count(stem) - n if stem and name.startswith(stem) else 0
-        if n:
-            counts[hits[0].name] += n
-            found[hits[0].name] = tuple(hits)
+        n = max(n, text.count(stem)) if stem and name.startswith(stem) else n
+        if not n:
+            continue
+        counts[hits[0].code] += n
+        found[hits[0].code] = tuple(hits)
+        written.setdefault(hits[0].code, Counter())[name] += n
     top = counts.most_common(2)
-    if top and (len(top) == 1 or top[0][1] >= 2 * top[1][1]) and top[0][1] >= 2:
-        name = top[0][0]
-        return Subject("全文", name, level, None, found[name])
+    if top and (len(top) == 1 or top[0][1] >= 2 * top[1][1]) and top[0][1] >= least:
+        code = top[0][0]
+        return Subject("全文", written[code].most_common(1)[0][0], level, None, found[code])
     return None
 
 
@@ -332,16 +383,18 @@ def find_year(title: str | None, opening: re.Match | None, text: str, signed: in
         return int(m[1]), "标题"
     if title and (m := YEARBOOK.search(title)):
         return int(m[1]) - 1, "标题"
-    if opening and opening[1]:
+    if opening and opening[1] and not opening["since"]:
         return int(opening[1]), "开头"
     if (m := REPORT_AS.search(text, 0, HEAD * 2)) and (y := YEAR.search(m[0])):
         return int(y[1]), "开头"
     years = Counter(y for m in YEAR.finditer(text) if (y := int(m[1])) < (signed or 2100))
     if years:
         return max(years.items(), key=lambda kv: (kv[1], kv[0]))[0], "正文"
+    if opening and opening[1]:  # `2024年以来,` and no other year
+        return int(opening[1]), "开头"
     if signed:
         return signed - 1, "落款"
-    if (m := ROC_YEAR.match(text.lstrip())) :
+    if m := ROC_YEAR.match(text.lstrip()):
         return int(m[1]) + 1911, "开头"
     return None, None
 
@@ -353,30 +406,38 @@ def find_metadata(text: str, title: str | None = None) -> Metadata:
     lines, line_end = find_title_lines(head)
     line = lines[0] if lines else None
     parts = sorted(TITLE_PARTS.split(title or ""), key=lambda t: not TITLE_WORDS.search(t))
-    opening_found, opening = opening_subject(text, line_end, table)
+    opening_found, opening, leaders = opening_subject(text, line_end, table)
     signature = next(reversed(list(SIGNATURE.finditer(tail))), None)
     signer = find_signer(tail[: signature.start()]) if signature else None
     signed = int(signature[1]) if signature and signer else None
     level_hint, says_bureau = own_level(head)
     superiors, _ = addressee(head, table)
+    superiors = superiors or leaders
     code_place = division_code(head, table)
 
     subjects: list[Subject] = []
     subjects += [f for t in (*lines, *parts) if t and (f := read_subject(TITLE_PREFIX.sub("", t), table, "标题", True))]
-    subjects += [f] if not subjects and (f := headline(head, table)) else []
+    signed_at = len(text) - len(tail) + signature.start() - len(signer or "") - 2 if signature else len(head)
+    subjects += [f] if not subjects and (f := headline(head[: max(0, signed_at)], table)) else []
     headers = header_subjects(head, table)
+    subjects += [f] if (f := speaker(head, table)) else []
     subjects += [opening_found] if opening_found else []
-    if (m := REPORT_AS.search(text, 0, HEAD * 2)) and (f := read_subject(m[1], table, "开头")):
+    if m := PARTY_TOWN.search(head):
+        subjects += [f] if (f := read_subject(m[1], table, "开头")) else []
+    if (m := REPORT_AS.search(text, 0, HEAD * 2)) and (f := read_subject(text[m.start(1) : m.end()], table, "开头")):
         subjects.append(f)
     subjects += headers
     subjects += [f] if signer and (f := read_subject(signer, table, "落款")) else []
     subjects += [f] if (f := most_named(text, table)) else []
     if level_hint in ("province", "prefecture", "county"):
-        subjects += [f] if (f := most_mentioned(text, table, level_hint, superiors)) else []
+        least = 1 if level_hint == "province" else 2  # `全省…考察安徽`: one province named is enough
+        subjects += [f] if (f := most_mentioned(text, table, level_hint, superiors, least)) else []
+    elif level_hint is None:  # news about a province, named again and again (西藏…西藏)
+        subjects += [f] if (f := most_mentioned(head, table, "province", (), least=3)) else []
 
     year, year_signal = find_year(next((t for t in (line, title) if t and YEAR.search(t)), line or title), opening, text, signed)
     named = [s for s in subjects if s.name]
-    national = not named and NATIONAL.search(head)
+    national = named[0].level == "national" if named else NATIONAL.search(head)
     if national:
         return Metadata("全国", None, None, None, "national", year, line or title,
                         _sources({"jurisdiction": "开头", "level": "开头", "year": year_signal}))
@@ -399,12 +460,18 @@ def find_metadata(text: str, title: str | None = None) -> Metadata:
     context = tuple(superiors) + ((code_place,) if code_place else ())
     context += tuple(p for s in subjects if s is not found and s.places and len(s.places) == 1 for p in s.places)
     place = choose(found.places, text, table, context) if found.places else None
+    if place is None and found.level == "township" and not found.places and len(superiors) == 1:
+        place = superiors[0]  # a township missing from the table, under the county its opening names
+    elif place is None and not found.places and found.level != "township":
+        place = (f := most_mentioned(text, table, "province", ())) and f.places[0]  # 西咸新区 … 陕西
     levels = {p.level for p in found.places}
     level = found.level or (place.level if place else levels.pop() if len(levels) == 1 else None)
     level = level or SUFFIX_LEVEL.get(found.name[-1])
     if department:
         level = "department"
     province, city, county = (place.province, place.city, place.county) if place else (None, None, None)
+    if place and place.level == "province" and found.level not in (None, "province", "department"):
+        city = county = None
     place_signal = found.signal
     if place and len({p.code for p in found.places}) > 1:
         place_signal = "索引号" if code_place and (place.within(code_place) or code_place.within(place)) else "正文"
