@@ -21,13 +21,14 @@ DbKey = tuple[str, int, int, int]
 # Every current report's display name, as a CTE the queries join: the jurisdiction, plus where it is
 # when places elsewhere share the name — its city (or province) for 鼓楼区 of 南京 and of 福州, and its
 # county too for a township (城关镇 of 社旗县 and of 西峡县) — so one label never mixes two places.
+# A department's report is a place of its own (城中区司法局), never mixed with its government's report.
 PLACES = """places AS (
     SELECT report_id, CASE
         WHEN jurisdiction IS NULL THEN '（未识别地区）'
-        WHEN count(DISTINCT concat_ws('/', province, city, county)) OVER (PARTITION BY jurisdiction) > 1
-            THEN jurisdiction || '（' || coalesce(city, province, '')
+        WHEN count(DISTINCT concat_ws('/', province, city, county)) OVER (PARTITION BY jurisdiction, department) > 1
+            THEN jurisdiction || coalesce(department, '') || '（' || coalesce(city, province, '')
                  || CASE WHEN level = 'township' THEN coalesce(county, '') ELSE '' END || '）'
-        ELSE jurisdiction END AS place
+        ELSE jurisdiction || coalesce(department, '') END AS place
     FROM current_reports)"""
 
 
@@ -108,7 +109,7 @@ def load_reports() -> pd.DataFrame:
     """Current reports' metadata (no text), with a `place` label that is unique per place."""
     return query(
         f"WITH {PLACES} SELECT r.report_id, r.source, r.format, r.script, r.jurisdiction, r.province, r.city,"
-        " r.county, r.level, r.year, r.title, r.ingested_at, p.place"
+        " r.county, r.level, r.department, r.meta_sources, r.year, r.title, r.ingested_at, p.place"
         " FROM current_reports r JOIN places p USING (report_id) ORDER BY r.jurisdiction, r.year, r.report_id"
     )
 

@@ -3,6 +3,7 @@ build, corrections, duplicates and the dashboard's views. Pure storage: no parsi
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +33,8 @@ REPORT_COLUMNS = (
     "level",
     "year",
     "title",
+    "department",
+    "meta_sources",
     "text",
     "ingested_at",
     "is_current",
@@ -39,7 +42,9 @@ REPORT_COLUMNS = (
     "file_mtime",
     "parser_version",
 )
-META_COLUMNS = ("report_id", *METADATA_FIELDS)
+# the metadata stored per report: the correctable fields, then which signal decided each (JSON)
+STORED_META = (*METADATA_FIELDS, "meta_sources")
+META_COLUMNS = ("report_id", *STORED_META)
 EXTRACTED_COLUMNS = ("report_id", "key", "value", "unit", "qualifier", "derived", "evidence", "start", "end")
 MENTION_COLUMNS = ("report_id", "seq", "value", "unit", "qualifier", "clause", "start", "end")
 LOG_COLUMNS = ("run_id", "report_id", "source", "sha256", "status", "error", "at")
@@ -117,7 +122,7 @@ class Parsed:
     ok: bool
     error: str | None = None
     file: tuple = ()  # sha256, format, script, text
-    meta: tuple = ()  # METADATA_FIELDS, in order
+    meta: tuple = ()  # STORED_META, in order
     values: list[tuple] = field(default_factory=list)  # EXTRACTED_COLUMNS without report_id
     mentions: list[tuple] = field(default_factory=list)  # MENTION_COLUMNS without report_id
 
@@ -129,7 +134,7 @@ def flatten_result(r: ReportResult) -> Parsed:
         True,
         None,
         (r.sha256, r.format, r.script, r.text),
-        tuple(getattr(r.meta, f) for f in METADATA_FIELDS),
+        (*(getattr(r.meta, f) for f in METADATA_FIELDS), json.dumps(r.meta.sources, ensure_ascii=False)),
         [
             (k, float(v.value), v.unit, v.qualifier, bool(v.derived), v.evidence, v.start, v.end)
             for k, v in r.indicators.items()
@@ -207,7 +212,7 @@ def copy_previous(con: duckdb.DuckDBPyConnection, reuse: Iterable[tuple[str, str
     cols = ("report_id", "from_id", "source", "file_mtime")
     con.register("_reuse", pa.table({c: [r[i] for r in rows] for i, c in enumerate(cols)}))
     try:
-        meta = ", ".join(f"m.{c}" for c in METADATA_FIELDS)
+        meta = ", ".join(f"m.{c}" for c in STORED_META)
         con.execute(f"""
             INSERT INTO reports ({", ".join(_q(c) for c in REPORT_COLUMNS)})
             SELECT u.report_id, u.source, p.sha256, p.format, p.script, {meta}, p.text, p.ingested_at,
@@ -288,7 +293,7 @@ def mark_duplicates(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str,
         FROM (SELECT report_id,
                      row_number() OVER w AS rn, first_value(report_id) OVER w AS first
               FROM reports WHERE jurisdiction IS NOT NULL AND year IS NOT NULL
-              WINDOW w AS (PARTITION BY jurisdiction, province, city, county, year
+              WINDOW w AS (PARTITION BY jurisdiction, department, province, city, county, year
                            ORDER BY file_mtime DESC NULLS LAST, report_id DESC)) d
         WHERE reports.report_id = d.report_id""")
     return con.execute("""SELECT report_id, duplicate_of, jurisdiction, year FROM reports

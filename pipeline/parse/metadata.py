@@ -33,7 +33,9 @@ NOT_TITLE = re.compile(
     r"\s*(?:索\s*引\s*号|信息索引号|发布机构|当前位置|您当前的位置|文章来源|信息来源|来源|作者|发布时间|发布日期|成文日期|"
     r"文件编号|组配分类|有效性|主题分类|点击|浏览|首页|[一二三四五六七八九十]+、|\(?[一二三四五六七八九十\d]+[).、])"
 )
-TITLE_WORDS = re.compile(r"(?:法治|依法行政|行政复议|行政诉讼|行政应诉|调解|司法).*(?:报告|情况|总结|统计|白皮书)")
+TITLE_WORDS = re.compile(
+    r"(?:法治|依法行政|行政复议|行政诉讼|行政应诉|调解|司法).*(?:报告|情况|总结|统计|白皮书)"
+)
 TITLE_PREFIX = re.compile(
     r"^(?:\s*[\[【(][^\]】)]{1,10}[\]】)]|\s*中共\S{1,20}?委(?:员会)?[\s、,和与]*|\s*关于|\s*20\d\d年度?|\s+)+"
 )
@@ -41,9 +43,7 @@ GOVERNMENT = ("人民政府", "政府", "办事处", "街道办事处")
 TOWNSHIP = re.compile(r"\s*(?P<body>[\u4e00-\u9fff]{2,7}?)(?:镇(?!化)|乡(?![镇村])|街道|苏木)")
 TOWNSHIP_STOP = set("我本全各该在的县市省乡镇区")
 NOT_TOWNSHIP = ("城镇", "城乡")
-DEPARTMENT = re.compile(
-    r"\s*([\u4e00-\u9fff]{1,12}?(?:局|厅|委员会|办公室|管理委员会))(?![长])"
-)
+DEPARTMENT = re.compile(r"\s*([\u4e00-\u9fff]{1,12}?(?:局|厅|委员会|办公室|管理委员会))(?![长])")
 NOT_DEPARTMENT = tuple("格局 大局 布局 全局 开局 党委 县委 市委 区委 省委 镇委 乡委 大厅 结局 当局".split())
 UNKNOWN_PLACE = re.compile(r"\s*([\u4e00-\u9fff]{2,8}?(?:新区|[县市区旗州盟]))(?=人民政府|关于|20\d\d|\s|$)")
 SUFFIX_LEVEL = {"省": "province", "州": "prefecture", "盟": "prefecture"} | dict.fromkeys("县区旗", "county")
@@ -53,7 +53,9 @@ OPENING = re.compile(
     r"|(?m:^)(?=在))\s*,?\s*"
     r"(?P<clauses>(?:(?:在|按照|根据|围绕|坚持)[^,。\n]{0,50}?(?:下|之际|要求|部署|中心|上|中),\s*){0,3})"
 )
-REPORT_AS = re.compile(r"现将\s*(?:20\d\d年度?)?([^,。\n]{2,40}?)(?:20\d\d年度?)?[^,。\n]{0,20}?(?:报告|汇报|公开)如下")
+REPORT_AS = re.compile(
+    r"现将\s*(?:20\d\d年度?)?([^,。\n]{2,40}?)(?:20\d\d年度?)?[^,。\n]{0,20}?(?:报告|汇报|公开)如下"
+)
 ADDRESSEE = re.compile(r"(?m)^[ \t]*((?:中共)?[\u4e00-\u9fff、 ]{2,40}?)[ \t]*:[ \t]*$")
 SIGNATURE = re.compile(r"(20\d\d)\s*年\s*\d{0,2}\s*月\s*\d{0,2}\s*日")
 SIGNER_SUFFIX = ("人民政府", "政府", "办事处", "局", "委员会", "办公室", "厅")
@@ -73,8 +75,17 @@ CODE = re.compile(
 )
 OWN = re.compile(r"我(省|区|市|州|盟|县|旗|镇|乡|街道|局|厅|委)")
 WHOLE = re.compile(r"全(省|市|州|县|旗|镇|乡|街道)|(省|市|州|县|区|镇)委、\2政府")
-OWN_LEVEL = {"省": "province", "市": "prefecture", "州": "prefecture", "盟": "prefecture", "县": "county",
-             "旗": "county", "镇": "township", "乡": "township", "街道": "township"}
+OWN_LEVEL = {
+    "省": "province",
+    "市": "prefecture",
+    "州": "prefecture",
+    "盟": "prefecture",
+    "县": "county",
+    "旗": "county",
+    "镇": "township",
+    "乡": "township",
+    "街道": "township",
+}
 NATIONAL = re.compile(r"全国(?:各级)?(?:行政复议机关|法院|人民法院|司法行政|共|各地|法律援助|人民调解)")
 DEPT_SHORT = re.compile(r"(?<![\u4e00-\u9fff])(?:省|市|区|县)?(司法厅|司法局)")
 
@@ -138,8 +149,14 @@ def read_subject(s: str, table: Places, signal: str, title: bool = False) -> Sub
         towns = narrow(table.township(town), within) if chain else table.township(town)
         if chain and not any(t.within(w) for t in towns for w in places):
             towns = ()
-        return Subject(signal, table.respelled.get(town, town), "township", None, towns,
-                       explicit=rest[m.end() :].startswith(GOVERNMENT))
+        return Subject(
+            signal,
+            table.respelled.get(town, town),
+            "township",
+            None,
+            towns,
+            explicit=rest[m.end() :].startswith(GOVERNMENT),
+        )
     m = DEPARTMENT.match(rest)
     if m and not m[1].endswith(NOT_DEPARTMENT) and not m[1].startswith(GOVERNMENT) and (chain or title):
         if chain or m[1].lstrip().startswith(("县", "市", "区", "省")) or m[1].endswith(("局", "厅")):
@@ -176,7 +193,9 @@ def headline(head: str, table: Places) -> Subject | None:
         if n >= 6:
             break
         if 6 <= len(line) <= 60 and "。" not in line and not NOT_TITLE.match(line) and not line.endswith(":"):
-            if (f := read_subject(TITLE_PREFIX.sub("", line), table, "标题", True)) and (f.name or f.department):
+            if (f := read_subject(TITLE_PREFIX.sub("", line), table, "标题", True)) and (
+                f.name or f.department
+            ):
                 return f
     return None
 
@@ -232,15 +251,24 @@ def opening_subject(text: str, start: int, table: Places) -> tuple[Subject | Non
         if m.start() > start + 400:
             break
         sentence = m["clauses"] + text[m.end() : m.end() + 80].split("。")[0]
-        superiors = tuple(p for i in _find_all(sentence, "在") if (hit := match_at(sentence, i + 1, table))
-                          for p in hit[1] if p.level in ("prefecture", "county"))
+        superiors = tuple(
+            p
+            for i in _find_all(sentence, "在")
+            if (hit := match_at(sentence, i + 1, table))
+            for p in hit[1]
+            if p.level in ("prefecture", "county")
+        )
         s = text[m.end() : m.end() + 40]
         if f := read_subject(s, table, "开头"):
             return f, m, superiors
         stems = stem_index(table)
         if stem := next((s[:k] for k in (3, 2) if s[:k] in stems and s[k : k + 1] not in "省市州县区"), None):
             places = stems[stem]
-            return Subject("开头", places[0].name if len(places) == 1 else stem, None, None, places), m, superiors
+            return (
+                Subject("开头", places[0].name if len(places) == 1 else stem, None, None, places),
+                m,
+                superiors,
+            )
         if m[1]:
             return None, m, superiors
     return None, None, ()
@@ -376,12 +404,14 @@ def choose(places: tuple[Place, ...], text: str, table: Places, context: tuple[P
     return best if top and all(n < top for _, n in rest) else None
 
 
-def find_year(title: str | None, opening: re.Match | None, text: str, signed: int | None) -> tuple[int | None, str | None]:
+def find_year(
+    title: str | None, opening: re.Match | None, text: str, signed: int | None
+) -> tuple[int | None, str | None]:
     """The year described and its signal: title, opening `2024年,`, `现将2018年…报告如下`, a yearbook's
     `2022卷` (the year before), the most frequent year (before a signature's), the signature − 1."""
     if title and (m := YEAR.search(title)):
         return int(m[1]), "标题"
-    if title and (m := YEARBOOK.search(title)):
+    if m := YEARBOOK.search(title or "") or YEARBOOK.search(text, 0, 120):
         return int(m[1]) - 1, "标题"
     if opening and opening[1] and not opening["since"]:
         return int(opening[1]), "开头"
@@ -416,7 +446,9 @@ def find_metadata(text: str, title: str | None = None) -> Metadata:
     code_place = division_code(head, table)
 
     subjects: list[Subject] = []
-    subjects += [f for t in (*lines, *parts) if t and (f := read_subject(TITLE_PREFIX.sub("", t), table, "标题", True))]
+    subjects += [
+        f for t in (*lines, *parts) if t and (f := read_subject(TITLE_PREFIX.sub("", t), table, "标题", True))
+    ]
     signed_at = len(text) - len(tail) + signature.start() - len(signer or "") - 2 if signature else len(head)
     subjects += [f] if not subjects and (f := headline(head[: max(0, signed_at)], table)) else []
     headers = header_subjects(head, table)
@@ -424,23 +456,38 @@ def find_metadata(text: str, title: str | None = None) -> Metadata:
     subjects += [opening_found] if opening_found else []
     if m := PARTY_TOWN.search(head):
         subjects += [f] if (f := read_subject(m[1], table, "开头")) else []
-    if (m := REPORT_AS.search(text, 0, HEAD * 2)) and (f := read_subject(text[m.start(1) : m.end()], table, "开头")):
+    if (m := REPORT_AS.search(text, 0, HEAD * 2)) and (
+        f := read_subject(text[m.start(1) : m.end()], table, "开头")
+    ):
         subjects.append(f)
     subjects += headers
     subjects += [f] if signer and (f := read_subject(signer, table, "落款")) else []
-    subjects += [f] if (f := most_named(text, table)) else []
-    if level_hint in ("province", "prefecture", "county"):
+    if any(s.name for s in subjects):  # the counts below only when no signal named the publisher
+        pass
+    elif f := most_named(text, table):
+        subjects.append(f)
+    elif level_hint in ("province", "prefecture", "county"):
         least = 1 if level_hint == "province" else 2  # `全省…考察安徽`: one province named is enough
         subjects += [f] if (f := most_mentioned(text, table, level_hint, superiors, least)) else []
     elif level_hint is None:  # news about a province, named again and again (西藏…西藏)
         subjects += [f] if (f := most_mentioned(head, table, "province", (), least=3)) else []
 
-    year, year_signal = find_year(next((t for t in (line, title) if t and YEAR.search(t)), line or title), opening, text, signed)
+    year, year_signal = find_year(
+        next((t for t in (line, title) if t and YEAR.search(t)), line or title), opening, text, signed
+    )
     named = [s for s in subjects if s.name]
     national = named[0].level == "national" if named else NATIONAL.search(head)
     if national:
-        return Metadata("全国", None, None, None, "national", year, line or title,
-                        _sources({"jurisdiction": "开头", "level": "开头", "year": year_signal}))
+        return Metadata(
+            "全国",
+            None,
+            None,
+            None,
+            "national",
+            year,
+            line or title,
+            _sources({"jurisdiction": "开头", "level": "开头", "year": year_signal}),
+        )
     found = named[0] if named else None
     department = found.department if found else None
     dept_signal = found.signal if department else None
@@ -452,18 +499,34 @@ def find_metadata(text: str, title: str | None = None) -> Metadata:
     if found is None and (says_bureau or any(s.department for s in subjects)):
         dep = next((s for s in subjects if s.department), None)
         department = dep.department if dep else None
-        return Metadata(None, None, None, None, "department", year, line or title,
-                        _sources({"level": dep.signal if dep else "我局", "department": dep.signal if dep else None,
-                                  "year": year_signal}), department=department)
+        return Metadata(
+            None,
+            None,
+            None,
+            None,
+            "department",
+            year,
+            line or title,
+            _sources(
+                {
+                    "level": dep.signal if dep else "我局",
+                    "department": dep.signal if dep else None,
+                    "year": year_signal,
+                }
+            ),
+            department=department,
+        )
     if found is None:
         return Metadata(year=year, title=line or title, sources=_sources({"year": year_signal}))
     context = tuple(superiors) + ((code_place,) if code_place else ())
-    context += tuple(p for s in subjects if s is not found and s.places and len(s.places) == 1 for p in s.places)
+    context += tuple(
+        p for s in subjects if s is not found and s.places and len(s.places) == 1 for p in s.places
+    )
     place = choose(found.places, text, table, context) if found.places else None
     if place is None and found.level == "township" and not found.places and len(superiors) == 1:
         place = superiors[0]  # a township missing from the table, under the county its opening names
     elif place is None and not found.places and found.level != "township":
-        place = (f := most_mentioned(text, table, "province", ())) and f.places[0]  # 西咸新区 … 陕西
+        place = (f := most_mentioned(head, table, "province", ())) and f.places[0]  # 西咸新区 … 陕西
     levels = {p.level for p in found.places}
     level = found.level or (place.level if place else levels.pop() if len(levels) == 1 else None)
     level = level or SUFFIX_LEVEL.get(found.name[-1])
@@ -474,12 +537,28 @@ def find_metadata(text: str, title: str | None = None) -> Metadata:
         city = county = None
     place_signal = found.signal
     if place and len({p.code for p in found.places}) > 1:
-        place_signal = "索引号" if code_place and (place.within(code_place) or code_place.within(place)) else "正文"
+        place_signal = (
+            "索引号" if code_place and (place.within(code_place) or code_place.within(place)) else "正文"
+        )
     return Metadata(
-        found.name, province, city, county, level, year, line or title,
-        _sources({"jurisdiction": found.signal, "department": dept_signal, "level": dept_signal or found.signal,
-                  "province": province and place_signal, "city": city and place_signal,
-                  "county": county and place_signal, "year": year_signal}),
+        found.name,
+        province,
+        city,
+        county,
+        level,
+        year,
+        line or title,
+        _sources(
+            {
+                "jurisdiction": found.signal,
+                "department": dept_signal,
+                "level": dept_signal or found.signal,
+                "province": province and place_signal,
+                "city": city and place_signal,
+                "county": county and place_signal,
+                "year": year_signal,
+            }
+        ),
         department=department,
     )
 

@@ -15,7 +15,20 @@ MUNICIPALITIES = ("11", "12", "31", "50")  # 北京 天津 上海 重庆
 PLACEHOLDERS = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}  # groupings, not governments
 LEVELS = {2: "province", 4: "prefecture", 6: "county", 9: "township"}
 # City stems that are everyday words: never counted as a mention of the city.
-COMMON_WORDS = {"中山", "开封", "安康", "长治", "大同", "通化", "白城", "三明", "吉安", "白山", "金昌", "海南"}
+COMMON_WORDS = {
+    "中山",
+    "开封",
+    "安康",
+    "长治",
+    "大同",
+    "通化",
+    "白城",
+    "三明",
+    "吉安",
+    "白山",
+    "金昌",
+    "海南",
+}
 
 
 @dataclass(frozen=True)

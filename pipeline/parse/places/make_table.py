@@ -50,9 +50,7 @@ def fetch(workdir: Path) -> tuple[Path, zipfile.ZipFile, zipfile.ZipFile]:
         tar.extractall(workdir, members=[m for m in members if "villages" not in m.name], filter="data")
     wheels = []
     for pkg, v in (CPCA, JIONLP):
-        subprocess.run(
-            ["pip", "download", f"{pkg}=={v}", "--no-deps", "-q", "-d", str(workdir)], check=True
-        )
+        subprocess.run(["pip", "download", f"{pkg}=={v}", "--no-deps", "-q", "-d", str(workdir)], check=True)
         wheels.append(zipfile.ZipFile(next(workdir.glob(f"{pkg}-{v}-*.whl"))))
     return workdir / "package" / "dist", wheels[0], wheels[1]
 
@@ -168,7 +166,9 @@ def spelled_forms(names: list[str]) -> list[tuple[str, str]]:
 def build(workdir: Path) -> list[tuple[str, str, str]]:
     dist, cpca, jionlp = fetch(workdir)
     rows = read_current(dist)
-    nations = [n.strip() for n in cpca.read("cpca/resources/56_nations.csv").decode().splitlines() if n.strip()]
+    nations = [
+        n.strip() for n in cpca.read("cpca/resources/56_nations.csv").decode().splitlines() if n.strip()
+    ]
     peoples = sorted({*nations, *(n[:-1] for n in nations if len(n) >= 3), "各族"}, key=len, reverse=True)
     table = [(c, n, "") for c, n in sorted(rows.items())]
     names = set(rows.values())
@@ -201,8 +201,10 @@ def main() -> None:
         table = build(workdir)
     body = "".join(f"{c}\t{n}\t{k}\n" for c, n, k in table)
     OUT.write_bytes(gzip.compress(body.encode("utf-8"), compresslevel=9, mtime=0))
-    counts = {lv: sum(1 for c, _, k in table if not k and level_of(c) == lv) for lv in
-              ("province", "prefecture", "county", "township")}
+    counts = {
+        lv: sum(1 for c, _, k in table if not k and level_of(c) == lv)
+        for lv in ("province", "prefecture", "county", "township")
+    }
     SOURCE.write_text(
         f"divisions.tsv.gz — made by pipeline/parse/places/make_table.py from:\n"
         f"  npm {NPM[0]}@{NPM[1]} (WTFPL; 统计用区划代码 2023): dist/provinces,cities,areas,streets.csv\n"
