@@ -148,7 +148,7 @@ def read_subject(s: str, table: Places, signal: str, title: bool = False) -> Sub
         within = [places] if chain else []
         towns = narrow(table.township(town), within) if chain else table.township(town)
         if chain and not any(t.within(w) for t in towns for w in places):
-            towns = ()
+            towns = places  # renamed or new since the table: the county written before it places it
         return Subject(
             signal,
             table.respelled.get(town, town),
