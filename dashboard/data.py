@@ -96,7 +96,7 @@ def load_reports() -> pd.DataFrame:
     """Current reports' metadata (no text), with a `place` label that is unique per place."""
     return query(
         "SELECT r.report_id, r.source, r.format, r.script, r.jurisdiction, r.province, r.city,"
-        " r.county, r.level, r.year, r.title, r.ingested_at, p.place"
+        " r.county, r.level, r.department, r.meta_sources, r.year, r.title, r.ingested_at, p.place"
         " FROM current_reports r JOIN places p USING (report_id) ORDER BY r.jurisdiction, r.year, r.report_id"
     )
 

@@ -78,10 +78,18 @@ def filter_reports(
     level: str | None = None,
     province: str | None = None,
     city: str | None = None,
+    department: str | None = None,
 ) -> pd.DataFrame:
-    """Reports in a peer group; None (or 全部) leaves a field open."""
+    """Reports in a peer group; None (or 全部) leaves a field open. A department's reports are
+    compared with the same department's only (司法局 with 司法局)."""
     keep = pd.Series(True, index=reports.index)
-    for col, want in (("year", year), ("level", level), ("province", province), ("city", city)):
+    for col, want in (
+        ("year", year),
+        ("level", level),
+        ("province", province),
+        ("city", city),
+        ("department", department),
+    ):
         if want not in (None, ALL, ""):
             keep &= reports[col] == want
     return reports[keep]

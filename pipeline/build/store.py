@@ -3,6 +3,7 @@ build, corrections, duplicates and the dashboard's views. Pure storage: no parsi
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, fields
@@ -110,8 +111,15 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) ->
         con.unregister("_batch")
 
 
+# Metadata fields stored under another column name, as JSON: which signal decided each field.
+JSON_FIELDS = {"sources": "meta_sources"}
+
+
 def metadata_row(meta: Metadata) -> dict:
-    return {f.name: getattr(meta, f.name) for f in fields(meta)}
+    row = {f.name: getattr(meta, f.name) for f in fields(meta)}
+    for name, column in JSON_FIELDS.items():
+        row[column] = json.dumps(row.pop(name), ensure_ascii=False)
+    return row
 
 
 def report_rows(
@@ -255,7 +263,7 @@ def mark_duplicates(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str,
         FROM (SELECT report_id,
                      row_number() OVER w AS rn, first_value(report_id) OVER w AS first
               FROM reports WHERE jurisdiction IS NOT NULL AND year IS NOT NULL
-              WINDOW w AS (PARTITION BY jurisdiction, province, city, county, year
+              WINDOW w AS (PARTITION BY jurisdiction, department, province, city, county, year
                            ORDER BY file_mtime DESC NULLS LAST, report_id DESC)) d
         WHERE reports.report_id = d.report_id""")
     return con.execute("""SELECT report_id, duplicate_of, jurisdiction, year FROM reports

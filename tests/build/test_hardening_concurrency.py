@@ -292,7 +292,7 @@ runpy.run_module("pipeline", run_name="__main__")
 
 # (id, point, nth, what the database must be after the kill: "old" intact or "new" complete)
 KILL_POINTS = [
-    ("while-parsing", "pipeline.build.parse_one", 20, "old"),
+    ("while-parsing", "pipeline.build.database.parse_one", 20, "old"),
     ("while-writing-rows", "pipeline.build.store.insert_rows", 3, "old"),
     ("while-checking", "pipeline.build.checks.run_checks", 1, "old"),
     ("before-checkpoint", "pipeline.build._finish", 1, "old"),

@@ -19,6 +19,5 @@ def test_written_reports_score(folder: Path, tmp_path: Path) -> None:
     summary = score.summary
     assert len(json.loads((folder / "gold.json").read_text(encoding="utf-8"))["reports"]) == len(reports)
     assert summary["P"] == 1.0, score.report  # a wrong value is worse than a missing one
-    # metadata: set h's 郫都区 (named so since 2016) is missing from cpca's division table, so its 犀浦街道
-    # resolves no province, city or county (3 of its 56 fields); every other set resolves all of them
-    assert summary["F1"] >= 0.98 and summary["meta"] >= (0.94 if folder.name == "h" else 1.0), score.report
+    # metadata: every set resolves all of it (set h's 犀浦街道 of 郫都区 since the township table came in)
+    assert summary["F1"] >= 0.98 and summary["meta"] >= 1.0, score.report
