@@ -1,0 +1,138 @@
+"""One picture per indicator group: a panel per indicator, bars sorted best first, the peer median
+and (for rates) the national / province / city figure as labelled lines — the on-screen chart's look
+(dark blue bars, labels that keep qualifiers, title, group and source inside) drawn by matplotlib
+with Debian's Noto Sans CJK, so no browser runs on the server."""
+
+from __future__ import annotations
+
+import io
+import math
+
+import matplotlib
+from matplotlib import font_manager
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from dashboard.briefing.facts import IndicatorFacts, names
+from dashboard.briefing.group import BriefingError
+from dashboard.charts import BAR, LINE_GREY, SOURCE
+from dashboard.fmt import DIRECTION_NAMES, MISSING, format_number, format_value, unit_label
+
+FONT = "Noto Sans CJK SC"
+WORSE = "#d9822b"  # orange: on the worse side of the median (still distinct from blue in greyscale)
+NEUTRAL = "#5b7f9e"
+REFERENCE_COLOURS = ("#c00000", "#7030a0", "#00808c")  # 全国, province, city
+MOST = 30  # a panel draws at most this many bars: the best and the worst half each
+WIDTH = 7.6  # inches; the picture is set 15.5 cm wide in the document
+DPI = 200
+
+
+def check_font() -> str:
+    """The CJK font file matplotlib will use; BriefingError when it is not installed."""
+    try:
+        return font_manager.findfont(font_manager.FontProperties(family=FONT), fallback_to_default=False)
+    except ValueError as e:
+        raise BriefingError("缺少中文字体 Noto Sans CJK：请安装 fonts-noto-cjk（make browser）") from e
+
+
+def _colour(f: IndicatorFacts, value: float) -> str:
+    if not f.ranked or f.median is None:
+        return NEUTRAL
+    better = value >= f.median if f.direction == "higher" else value <= f.median
+    return BAR if better else WORSE
+
+
+def _panel(ax, f: IndicatorFacts, refs) -> None:
+    """One indicator: horizontal bars (best on top), value labels, median and reference lines."""
+    data = f.have
+    cut = len(data) > MOST
+    if cut:
+        data = data.iloc[list(range(MOST // 2)) + list(range(len(data) - MOST // 2, len(data)))]
+    y = list(range(len(data)))[::-1]
+    colours = [_colour(f, v) for v in data["value"]]
+    bars = ax.barh(y, data["value"], color=colours, edgecolor=BAR, linewidth=0.6, height=0.68)
+    for bar, derived in zip(bars, data["derived"], strict=True):
+        if bool(derived):  # white hatching over the bar's own colour: still says better / worse
+            bar.set_hatch("////")
+            bar.set_edgecolor("white")
+    labels = [format_value(v, q, f.kind) for v, q in zip(data["value"], data["qualifier"], strict=True)]
+    lines = (
+        [(f"中位数 {format_number(f.median, f.kind)}", f.median, LINE_GREY, "--")]
+        if f.median is not None
+        else []
+    )
+    if f.kind == "rate":
+        for n, (_, r) in enumerate(refs.iterrows()):
+            colour = REFERENCE_COLOURS[min(n, len(REFERENCE_COLOURS) - 1)]
+            lines.append(
+                (f"{r['label']} {format_number(r['value'], f.kind)}", float(r["value"]), colour, ":")
+            )
+    top = max([float(data["value"].max()) if len(data) else 0.0] + [v for _, v, _, _ in lines]) or 1.0
+    ax.set_xlim(0, top * 1.22)
+    for bar, text in zip(bars, labels, strict=True):
+        ax.text(
+            bar.get_width() + top * 0.012, bar.get_y() + bar.get_height() / 2, text, va="center", fontsize=7.5
+        )
+    for n, (text, x, colour, style) in enumerate(lines):
+        ax.axvline(x, color=colour, linestyle=style, linewidth=1.2, zorder=3)
+        ax.text(
+            x,
+            1.0 + 0.055 * n,
+            f" {text}",
+            transform=ax.get_xaxis_transform(),
+            color=colour,
+            fontsize=7,
+            va="bottom",
+            ha="left" if x < top * 0.75 else "right",
+            clip_on=False,
+        )
+    ax.set_yticks(y, list(data["place"]), fontsize=8)
+    ax.set_ylim(-0.7, len(data) - 0.3)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v, f.kind) if v >= 0 else ""))
+    ax.tick_params(axis="x", labelsize=7, colors="#444444")
+    ax.grid(axis="x", color="#e5e5e5", linewidth=0.6)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    subtitle = f"{unit_label(f.kind, f.unit)} · {DIRECTION_NAMES[f.direction]}"
+    ax.set_title(f"{f.name}\n", loc="left", fontsize=10, fontweight="bold", pad=4 + 9 * len(lines))
+    ax.set_title(subtitle, loc="right", fontsize=7.5, color="#555555", pad=4 + 9 * len(lines))
+    notes = []
+    if cut:
+        notes.append(f"图中为最前与最后各 {MOST // 2} 个地区（共 {len(f.have)} 个），完整名次见表")
+    if f.missing:
+        notes.append(f"{MISSING}：{names(f.missing)}")
+    if notes:
+        ax.set_xlabel("\n".join(notes), fontsize=7, color="#555555", loc="left", wrap=True)
+
+
+def group_picture(title: str, subtitle: str, facts: list[IndicatorFacts], references) -> bytes:
+    """The PNG of one indicator group (facts with at least one figure), title and source inside."""
+    check_font()
+    shown = [f for f in facts if len(f.have)]
+    cols = 1 if len(shown) == 1 else 2
+    rows = math.ceil(len(shown) / cols)
+    heights = [
+        max(
+            1.2 + 0.2 * min(len(f.have), MOST) + (0.3 if f.missing else 0)
+            for f in shown[r * cols : r * cols + cols]
+        )
+        for r in range(rows)
+    ]
+    with matplotlib.rc_context({"font.family": [FONT, "DejaVu Sans"], "axes.unicode_minus": False}):
+        fig = Figure(figsize=(WIDTH, 0.9 + 0.35 + sum(heights)), dpi=DPI, layout="constrained")
+        grid = fig.add_gridspec(rows + 2, cols, height_ratios=[0.55, *heights, 0.3])
+        head = fig.add_subplot(grid[0, :])
+        head.axis("off")
+        head.text(0, 0.95, title, fontsize=13, fontweight="bold", va="top", color="#222222")
+        head.text(0, 0.25, subtitle, fontsize=8.5, va="top", color="#555555")
+        for n, f in enumerate(shown):
+            ax = fig.add_subplot(grid[1 + n // cols, n % cols])
+            _panel(ax, f, references[references["key"] == f.key])
+        foot = fig.add_subplot(grid[rows + 1, :])
+        foot.axis("off")
+        legend = "深蓝：等于组内中位数或在其较好一侧，橙色：在较差一侧（按指标的越高/越低越好）；灰蓝：中性指标；斜线：推算值"
+        foot.text(0, 0.9, f"{legend}\n{SOURCE}", fontsize=7, va="top", color="#555555")
+        out = io.BytesIO()
+        fig.savefig(out, format="png", dpi=DPI, facecolor="white")
+    return out.getvalue()
