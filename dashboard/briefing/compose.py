@@ -166,7 +166,7 @@ def notes(doc, g: Gathered, number: int) -> None:
             ]
             for _, d in g.defs.iterrows()
         ],
-        [3.2, 1.4, 2.4, 8.6],
+        [3.2, 1.2, 2.8, 8.4],
         left=(0, 3),
     )
     word.heading(doc, "（二）计算方法", level=2)
@@ -178,7 +178,8 @@ def notes(doc, g: Gathered, number: int) -> None:
         word.para(doc, "本对比组的报告没有人工更正，所列数字均为从报告中自动提取。", size=12)
     else:
         place = dict(zip(g.reports["report_id"], g.reports["place"], strict=True))
-        word.para(doc, f"以下{len(corr)}处数字经人工更正，简报中使用更正后的数字：", size=12)
+        intro = word.para(doc, f"以下{len(corr)}处数字经人工更正，简报中使用更正后的数字：", size=12)
+        intro.paragraph_format.keep_with_next = True
         word.table(
             doc,
             ["地区", "项目", "原提取值", "更正为", "理由"],
@@ -197,6 +198,12 @@ def notes(doc, g: Gathered, number: int) -> None:
         )
     word.heading(doc, "（四）资料来源", level=2)
     sources = [(r["place"], r["title"], r["source"]) for _, r in g.reports.iterrows()]
+    used = set(g.previous["report_id"])  # the year before's reports that the comparison quotes
+    sources += [
+        (f"{r['place']}（{r['year']}年度）", r["title"], r["source"])
+        for _, r in g.before.iterrows()
+        if r["report_id"] in used
+    ]
     sources += [
         (r["label"], r["title"], r["source"]) for _, r in g.references.drop_duplicates("report_id").iterrows()
     ]

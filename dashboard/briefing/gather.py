@@ -43,6 +43,7 @@ class Gathered:
     spec: GroupSpec
     defs: pd.DataFrame  # chosen indicators, display order
     reports: pd.DataFrame  # the group's reports this year, one per place
+    before: pd.DataFrame  # the same places' reports of the year before
     absent: pd.DataFrame  # places of the group with a report in another year only: place, years
     values: pd.DataFrame
     previous: pd.DataFrame
@@ -187,6 +188,7 @@ def gather(q: Query, spec: GroupSpec) -> Gathered:
         spec=spec,
         defs=defs,
         reports=reports,
+        before=before,
         absent=load_absent(q, spec, reports["place"].to_list()),
         values=values,
         previous=load_values(q, before["report_id"].to_list(), keys) if len(before) else values.iloc[:0],

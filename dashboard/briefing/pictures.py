@@ -68,35 +68,41 @@ def _panel(ax, f: IndicatorFacts, refs) -> None:
                 (f"{r['label']} {format_number(r['value'], f.kind)}", float(r["value"]), colour, ":")
             )
     top = max([float(data["value"].max()) if len(data) else 0.0] + [v for _, v, _, _ in lines]) or 1.0
-    ax.set_xlim(0, top * 1.22)
+    ax.set_xlim(0, min(top * 1.22, 112.0) if f.kind == "rate" else top * 1.22)  # no 120% tick
     for bar, text in zip(bars, labels, strict=True):
         ax.text(
             bar.get_width() + top * 0.012, bar.get_y() + bar.get_height() / 2, text, va="center", fontsize=7.5
         )
     for n, (text, x, colour, style) in enumerate(lines):
         ax.axvline(x, color=colour, linestyle=style, linewidth=1.2, zorder=3)
-        ax.text(
-            x,
-            1.0 + 0.055 * n,
-            f" {text}",
-            transform=ax.get_xaxis_transform(),
+        right = x >= top * 0.75
+        ax.annotate(
+            text,
+            xy=(x, 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(-2 if right else 2, 2 + 10 * n),
+            textcoords="offset points",
             color=colour,
             fontsize=7,
             va="bottom",
-            ha="left" if x < top * 0.75 else "right",
-            clip_on=False,
+            ha="right" if right else "left",
+            annotation_clip=False,
         )
     ax.set_yticks(y, list(data["place"]), fontsize=8)
     ax.set_ylim(-0.7, len(data) - 0.3)
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v, f.kind) if v >= 0 else ""))
+    ax.xaxis.set_major_formatter(
+        FuncFormatter(
+            lambda v, _: format_number(v, f.kind) if 0 <= v <= (100 if f.kind == "rate" else v) else ""
+        )
+    )
     ax.tick_params(axis="x", labelsize=7, colors="#444444")
     ax.grid(axis="x", color="#e5e5e5", linewidth=0.6)
     ax.set_axisbelow(True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     subtitle = f"{unit_label(f.kind, f.unit)} · {DIRECTION_NAMES[f.direction]}"
-    ax.set_title(f"{f.name}\n", loc="left", fontsize=10, fontweight="bold", pad=4 + 9 * len(lines))
-    ax.set_title(subtitle, loc="right", fontsize=7.5, color="#555555", pad=4 + 9 * len(lines))
+    ax.set_title(f"{f.name}\n", loc="left", fontsize=10, fontweight="bold", pad=4 + 11 * len(lines))
+    ax.set_title(subtitle, loc="right", fontsize=7.5, color="#555555", pad=4 + 11 * len(lines))
     notes = []
     if cut:
         notes.append(f"图中为最前与最后各 {MOST // 2} 个地区（共 {len(f.have)} 个），完整名次见表")
