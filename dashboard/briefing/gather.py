@@ -77,7 +77,8 @@ def _has_department(q: Query) -> bool:
 
 def _group_where(q: Query, spec: GroupSpec) -> tuple[str, list]:
     """WHERE over current_reports r / places p for the group, any year; the values are parameters."""
-    where, params = ["r.level = ?"], [spec.level]
+    # A hand-picked set (对比) is its places, whatever their level; otherwise the level bounds the group.
+    where, params = (["TRUE"], []) if spec.places is not None else (["r.level = ?"], [spec.level])
     for column, want in (("province", spec.province), ("city", spec.city)):
         if want:
             where.append(f"r.{column} = ?")

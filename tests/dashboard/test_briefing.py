@@ -218,3 +218,28 @@ def test_command_refuses_bad_input_in_chinese(group_db, tmp_path):
     assert missing.returncode == 2 and "缺少参数" in missing.stderr
     nodb = run("--year", "2024", "--level", "county", "--db", str(tmp_path / "none.duckdb"), "-o", out)
     assert nodb.returncode == 1 and "找不到数据库文件" in nodb.stderr
+
+
+def test_button_on_compare_and_rank_pages_makes_the_briefing(sample_db, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard.briefing.button import maker
+
+    for k, v in sample_db.env().items():
+        monkeypatch.setenv(k, v)
+    for page, params in (("compare", {}), ("rank", {"province": "浙江省"})):
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+        at.switch_page(f"dashboard/pages/{page}.py")
+        for k, v in params.items():
+            at.query_params[k] = v
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        labels = [b.proto.label for b in at.get("download_button")]
+        assert "生成简报" in labels, page
+    # what the 对比 button runs on a click, through the pages' own connection
+    spec = GroupSpec(
+        2024, "county", keys=("reconsideration_received",), places=("海盐县", "太仓市", "社旗县")
+    )
+    doc = Document(io.BytesIO(maker(spec)()))
+    assert doc.paragraphs[0].text == "2024年度所选3个地区法治政府建设主要指标对比"
+    assert len(doc.inline_shapes) == 1 and len(rank_tables(doc)) == 1
