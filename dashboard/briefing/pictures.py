@@ -24,7 +24,7 @@ NEUTRAL = "#5b7f9e"
 REFERENCE_COLOURS = ("#c00000", "#7030a0", "#00808c")  # 全国, province, city
 MOST = 30  # a panel draws at most this many bars: the best and the worst half each
 WIDTH = 7.6  # inches; the picture is set 15.5 cm wide in the document
-DPI = 200
+DPI = 170  # 1,292 px across: about 210 dpi as printed at 15.5 cm
 
 
 def check_font() -> str:
@@ -42,7 +42,7 @@ def _colour(f: IndicatorFacts, value: float) -> str:
     return BAR if better else WORSE
 
 
-def _panel(ax, f: IndicatorFacts, refs) -> None:
+def _panel(ax, f: IndicatorFacts, refs, notes: list[str]) -> None:
     """One indicator: horizontal bars (best on top), value labels, median and reference lines."""
     data = f.have
     cut = len(data) > MOST
@@ -71,7 +71,13 @@ def _panel(ax, f: IndicatorFacts, refs) -> None:
     ax.set_xlim(0, min(top * 1.22, 112.0) if f.kind == "rate" else top * 1.22)  # no 120% tick
     for bar, text in zip(bars, labels, strict=True):
         ax.text(
-            bar.get_width() + top * 0.012, bar.get_y() + bar.get_height() / 2, text, va="center", fontsize=7.5
+            bar.get_width() + top * 0.012,
+            bar.get_y() + bar.get_height() / 2,
+            text,
+            va="center",
+            fontsize=7.5,
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6},
+            zorder=4,
         )
     for n, (text, x, colour, style) in enumerate(lines):
         ax.axvline(x, color=colour, linestyle=style, linewidth=1.2, zorder=3)
@@ -103,42 +109,67 @@ def _panel(ax, f: IndicatorFacts, refs) -> None:
     subtitle = f"{unit_label(f.kind, f.unit)} · {DIRECTION_NAMES[f.direction]}"
     ax.set_title(f"{f.name}\n", loc="left", fontsize=10, fontweight="bold", pad=4 + 11 * len(lines))
     ax.set_title(subtitle, loc="right", fontsize=7.5, color="#555555", pad=4 + 11 * len(lines))
+    if notes:
+        ax.set_xlabel("\n".join(notes), fontsize=7, color="#555555", loc="left", labelpad=2)
+
+
+def _notes(f: IndicatorFacts, width_in: float) -> list[str]:
+    """The grey lines under a panel (cut, 无数据), wrapped by hand to the panel's width."""
     notes = []
-    if cut:
+    if len(f.have) > MOST:
         notes.append(f"图中为最前与最后各 {MOST // 2} 个地区（共 {len(f.have)} 个），完整名次见表")
     if f.missing:
         notes.append(f"{MISSING}：{names(f.missing)}")
-    if notes:
-        ax.set_xlabel("\n".join(notes), fontsize=7, color="#555555", loc="left", wrap=True)
+    per_line = max(10, int(width_in / 0.1))  # 7 pt CJK characters are about 0.1 inch wide
+    return [n[i : i + per_line] for n in notes for i in range(0, len(n), per_line)]
+
+
+def _reference_count(f: IndicatorFacts, refs) -> int:
+    return (1 if f.median is not None else 0) + (len(refs) if f.kind == "rate" else 0)
 
 
 def group_picture(title: str, subtitle: str, facts: list[IndicatorFacts], references) -> bytes:
-    """The PNG of one indicator group (facts with at least one figure), title and source inside."""
+    """The PNG of one indicator group (facts with at least one figure), title and source inside.
+    Laid out by hand in inches (a panel per indicator, two per row): matplotlib's constrained layout
+    drew every picture twice and took most of the time."""
     check_font()
     shown = [f for f in facts if len(f.have)]
     cols = 1 if len(shown) == 1 else 2
     rows = math.ceil(len(shown) / cols)
-    heights = [
-        max(
-            1.2 + 0.2 * min(len(f.have), MOST) + (0.3 if f.missing else 0)
-            for f in shown[r * cols : r * cols + cols]
-        )
+    cell_w = WIDTH / cols
+    label_w = 0.2 + 0.11 * max(len(p) for f in shown for p in f.have["place"].head(MOST))
+    plot_w = cell_w - label_w - 0.3
+    refs = {f.key: references[references["key"] == f.key] for f in shown}
+    tops = {f.key: 0.42 + 0.14 * _reference_count(f, refs[f.key]) for f in shown}
+    bottoms = {f.key: 0.3 + 0.13 * len(_notes(f, plot_w)) for f in shown}
+    bars = {f.key: max(0.45, 0.23 * min(len(f.have), MOST) + 0.1) for f in shown}
+    row_h = [
+        max(tops[f.key] + bars[f.key] + bottoms[f.key] for f in shown[r * cols : r * cols + cols]) + 0.12
         for r in range(rows)
     ]
+    head, foot = 0.62, 0.42
+    height = head + sum(row_h) + foot
     with matplotlib.rc_context({"font.family": [FONT, "DejaVu Sans"], "axes.unicode_minus": False}):
-        fig = Figure(figsize=(WIDTH, 0.9 + 0.35 + sum(heights)), dpi=DPI, layout="constrained")
-        grid = fig.add_gridspec(rows + 2, cols, height_ratios=[0.55, *heights, 0.3])
-        head = fig.add_subplot(grid[0, :])
-        head.axis("off")
-        head.text(0, 0.95, title, fontsize=13, fontweight="bold", va="top", color="#222222")
-        head.text(0, 0.25, subtitle, fontsize=8.5, va="top", color="#555555")
-        for n, f in enumerate(shown):
-            ax = fig.add_subplot(grid[1 + n // cols, n % cols])
-            _panel(ax, f, references[references["key"] == f.key])
-        foot = fig.add_subplot(grid[rows + 1, :])
-        foot.axis("off")
+        fig = Figure(figsize=(WIDTH, height), dpi=DPI)
+        fig.text(
+            0.08 / WIDTH, 1 - 0.08 / height, title, fontsize=13, fontweight="bold", va="top", color="#222222"
+        )
+        fig.text(0.08 / WIDTH, 1 - 0.4 / height, subtitle, fontsize=8.5, va="top", color="#555555")
+        y = height - head
+        for r in range(rows):
+            for c, f in enumerate(shown[r * cols : r * cols + cols]):
+                top = y - tops[f.key]
+                box = [
+                    (c * cell_w + label_w) / WIDTH,
+                    (top - bars[f.key]) / height,
+                    plot_w / WIDTH,
+                    bars[f.key] / height,
+                ]
+                ax = fig.add_axes(box)
+                _panel(ax, f, refs[f.key], _notes(f, plot_w))
+            y -= row_h[r]
         legend = "深蓝：等于组内中位数或在其较好一侧，橙色：在较差一侧（按指标的越高/越低越好）；灰蓝：中性指标；斜线：推算值"
-        foot.text(0, 0.9, f"{legend}\n{SOURCE}", fontsize=7, va="top", color="#555555")
+        fig.text(0.08 / WIDTH, 0.38 / height, f"{legend}\n{SOURCE}", fontsize=7, va="top", color="#555555")
         out = io.BytesIO()
         fig.savefig(out, format="png", dpi=DPI, facecolor="white")
     return out.getvalue()

@@ -16,6 +16,7 @@ from docx.shared import Cm, Emu, Pt, RGBColor
 
 BODY, HEADING, TABLE, LATIN = "仿宋", "黑体", "宋体", "Times New Roman"
 BODY_PT, TABLE_PT = 14, 9  # 四号 body, 小五 tables
+KEEP_ROWS = 15  # tables up to this many rows are kept on one page (a longer one breaks between rows)
 TEXT_WIDTH = Cm(21.0 - 2.8 - 2.6)
 TEXT_HEIGHT = Cm(29.7 - 3.7 - 3.5)
 
@@ -205,6 +206,8 @@ def table(
             _cell_text(cell, text, bold=r == 0, align=align)
             if r == 0:
                 _shade(cell, "E7EDF3")
+            if len(rows) <= KEEP_ROWS and r < len(rows):  # a short table stays on one page
+                cell.paragraphs[0].paragraph_format.keep_with_next = True
     doc.add_paragraph().paragraph_format.space_after = Pt(4)
     return t
 
