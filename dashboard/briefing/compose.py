@@ -81,12 +81,11 @@ def scope(doc, g: Gathered, made: date) -> None:
     word.para(
         doc,
         f"对比组：{spec.name()}（{level}，{spec.year}年度），共{len(reports)}个地区的{spec.year}年度报告已载入："
-        f"{F.names(reports['place'].to_list()) if len(reports) <= 40 else str(len(reports)) + '个地区，名单见附注'}。",
+        f"{F.names(reports['place'].to_list())}。",
     )
     if len(g.absent):
         missing = [
-            f"{p}（已载入{'、'.join(str(y) for y in ys)}年度）"
-            for p, ys in zip(g.absent["place"], g.absent["years"], strict=True)
+            f"{p}（最近为{max(ys)}年度）" for p, ys in zip(g.absent["place"], g.absent["years"], strict=True)
         ]
         word.para(doc, f"未载入{spec.year}年度报告的地区（据已载入的其他年度报告）：{F.names(missing)}。")
     else:

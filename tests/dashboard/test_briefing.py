@@ -61,7 +61,7 @@ def test_title_scope_and_date(briefing):
     assert briefing.paragraphs[0].text == TITLE and briefing.paragraphs[0].style.name == "Title"
     body = "\n".join(texts(briefing))
     assert "共4个地区的2024年度报告已载入：唐河县、方城县、西峡县、镇平县" in body
-    assert "内乡县（已载入2023年度）" in body  # the place whose report for the year is missing
+    assert "内乡县（最近为2023年度）" in body  # the place whose report for the year is missing
     assert "2025年2月1日" in body
 
 
