@@ -52,6 +52,12 @@ def new_document(title: str):
     section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
     section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
     section.footer_distance = Cm(2.0)
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    fonts = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:rFonts"))
+    for attr in list(fonts.attrib):  # the template's theme fonts (Calibri / MS 明朝) out, ours in
+        del fonts.attrib[attr]
+    for attr, name in (("w:ascii", LATIN), ("w:hAnsi", LATIN), ("w:cs", LATIN), ("w:eastAsia", BODY)):
+        fonts.set(qn(attr), name)
     normal = _style(doc, "Normal", BODY, BODY_PT)
     rpr = normal.element.get_or_add_rPr()
     lang = OxmlElement("w:lang")
@@ -202,10 +208,10 @@ def table(
         for c, text in enumerate(values):
             cell = row.cells[c]
             cell.width = Cm(widths_cm[c])
+            if r == 0:  # before the text: w:shd must precede the w:vAlign that _cell_text sets
+                _shade(cell, "E7EDF3")
             align = WD_ALIGN_PARAGRAPH.LEFT if (r and c in left) else WD_ALIGN_PARAGRAPH.CENTER
             _cell_text(cell, text, bold=r == 0, align=align)
-            if r == 0:
-                _shade(cell, "E7EDF3")
             if len(rows) <= KEEP_ROWS and r < len(rows):  # a short table stays on one page
                 cell.paragraphs[0].paragraph_format.keep_with_next = True
     doc.add_paragraph().paragraph_format.space_after = Pt(4)

@@ -5,7 +5,6 @@ and the sentences are written here (not copied from any real report)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 MARK = "【测试数据：仅供测试，非真实报告】"
