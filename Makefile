@@ -10,7 +10,7 @@ PORT   ?= 8501
 HOST   ?= 127.0.0.1
 LOCKFLAGS := --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links -q
 
-.PHONY: run test test-fast lint bench db browser lock clean
+.PHONY: run test test-fast lint bench db browser lock clean briefing-preview
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -67,6 +67,18 @@ bench: $(TSTAMP) browser
 	$(PY) -m benchmarks.extract_speed
 	$(PY) -m benchmarks.build_speed --distinct
 	$(PY) -m benchmarks.page_speed
+
+# A briefing from the sample database, as .docx, PDF and one PNG per page in $(PREVIEW), to look at.
+# Needs LibreOffice Writer and poppler (apt-get install libreoffice-writer poppler-utils).
+PREVIEW := build/briefing-preview
+briefing-preview: db
+	@command -v soffice >/dev/null && command -v pdftoppm >/dev/null || \
+		{ echo "需要 LibreOffice 与 poppler：apt-get install -y libreoffice-writer poppler-utils"; exit 1; }
+	mkdir -p $(PREVIEW) && rm -f $(PREVIEW)/*
+	$(PY) -m dashboard.briefing --year 2024 --level county --db $(DB) -o $(PREVIEW)/简报.docx
+	soffice --headless --convert-to pdf --outdir $(PREVIEW) $(PREVIEW)/简报.docx >/dev/null
+	pdftoppm -png -r 110 $(PREVIEW)/简报.pdf $(PREVIEW)/简报
+	@echo "简报预览：$(PREVIEW)/（$$(ls $(PREVIEW)/*.png | wc -l) 页 PNG）"
 
 clean:
 	rm -rf $(VENV) $(DB) $(DB).wal
