@@ -5,6 +5,8 @@ DB     := data/fazhi.duckdb
 STAMP  := $(VENV)/.installed
 TSTAMP := $(VENV)/.installed-test
 PORT   ?= 8501
+# Only this machine by default; ADDRESS=<LAN address> serves the office network (README: 在单位网络中使用).
+ADDRESS ?= 127.0.0.1
 
 .PHONY: run test lint bench db browser clean
 
@@ -27,7 +29,7 @@ db: $(STAMP)
 	else echo "数据库已是最新：$(DB)"; fi
 
 run: db
-	$(PY) -m streamlit run app.py --server.port $(PORT)
+	$(PY) -m streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT)
 
 # Debian's Chromium and a CJK font for the browser tests (installed once; needs root and apt).
 browser:
