@@ -296,7 +296,6 @@ def test_urls_in_report_text_are_not_links_and_nothing_leaves_the_machine(browse
                 page.screenshot(path=str(artifacts / "access_url_as_text.png"))
             anchors = page.eval_on_selector_all('[data-testid="stMain"] a', "els => els.map(e => e.href)")
             assert not [a for a in anchors if "evil" in a], (path, anchors)
-        assert page.get_by_text("evil.example.org", exact=False).count() >= 1  # shown, as text
     finally:
         page.close()
         stop_server(proc)
