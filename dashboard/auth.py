@@ -159,6 +159,9 @@ def require_editor(action: str, *, stop: bool = True) -> str | None:
         st.warning(f"{action}需要编辑权限；{esc(user.name)} 的角色是“{user.role_name}”。请换用编辑账号登录。")
     else:
         st.info(f"{action}需要编辑人员登录。")
+    if not trusted_header() and not any(r.get("role") == "editor" for r in users.load()["users"].values()):
+        st.caption("尚未设置编辑账号：请管理员在服务器上运行")
+        st.code("python -m dashboard.users add 姓名 --role editor", language="bash")
     sign_in_form(action, key=f"signin_{zlib.crc32(action.encode()):08x}")
     if stop:
         st.stop()
