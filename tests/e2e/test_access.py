@@ -49,7 +49,11 @@ def _sign_in(page, name: str, password: str = PASSWORD) -> None:
     page.get_by_label("用户名").fill(name)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
-    page.get_by_text(f"已登录：{name}").or_(page.get_by_text("用户名或密码不正确")).first.wait_for()
+    if password == PASSWORD:
+        page.get_by_text(f"已登录：{name}").wait_for()
+    else:
+        page.get_by_text("用户名或密码不正确").wait_for()
+    page.wait_for_timeout(300)
     settle(page)
 
 
