@@ -7,7 +7,8 @@ DB     := data/fazhi.duckdb
 STAMP  := $(VENV)/.installed
 TSTAMP := $(VENV)/.installed-test
 PORT   ?= 8501
-HOST   ?= 127.0.0.1
+# Only this machine by default; ADDRESS=<LAN address> serves the office network (README: 在单位网络中使用).
+ADDRESS ?= 127.0.0.1
 LOCKFLAGS := --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links -q
 
 .PHONY: run test test-fast lint bench db browser lock clean briefing-preview
@@ -38,9 +39,9 @@ db: $(STAMP)
 		$(PY) -m pipeline build; \
 	else echo "数据库已是最新：$(DB)"; fi
 
-# Serves on the loopback address only; HOST=0.0.0.0 make run serves the office network (README: 访问控制).
+# Serves on the loopback address only (see ADDRESS above).
 run: db
-	$(PY) -m streamlit run app.py --server.address $(HOST) --server.port $(PORT)
+	$(PY) -m streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT)
 
 # Debian's Chromium and a CJK font for the browser tests (installed once; needs root and apt).
 browser:

@@ -1,8 +1,11 @@
-"""法治对标 dashboard entry point: page config and navigation only (`make run`)."""
+"""法治对标 dashboard entry point: page config, the sign-in gate and navigation (`make run`)."""
 
 import streamlit as st
 
-st.set_page_config(page_title="法治对标", page_icon=":material/balance:", layout="wide")
+from dashboard import auth
+
+# The icon is an emoji, drawn by the browser: a :material/…: icon would be fetched from fonts.gstatic.com.
+st.set_page_config(page_title="法治对标", page_icon="⚖️", layout="wide")
 
 PAGES = [
     st.Page(
@@ -22,4 +25,7 @@ PAGES = [
     st.Page("dashboard/pages/upload.py", title="导入报告", icon=":material/upload_file:", url_path="upload"),
 ]
 
-st.navigation(PAGES).run()
+page = st.navigation(PAGES)
+auth.require_reader()
+auth.sidebar_status()
+page.run()

@@ -1,8 +1,9 @@
-"""总览: what is loaded, the coverage matrix, and the last build with its failed files."""
+"""总览: what is loaded, the coverage matrix, the last build with its failed files, and the recent
+changes (uploads and corrections, with who made them and when)."""
 
 import streamlit as st
 
-from dashboard import data, ui
+from dashboard import data, importing, ui
 from dashboard.fmt import LEVEL_NAMES
 
 st.title("法治对标 · 总览")
@@ -49,3 +50,10 @@ else:
             hide_index=True,
             width="stretch",
         )
+
+st.subheader("最近的更改")
+changes = importing.recent_changes()
+if changes.empty:
+    st.caption("还没有通过看板导入的报告或记录的更正。")
+else:
+    st.dataframe(changes, hide_index=True, width="stretch")

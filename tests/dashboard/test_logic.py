@@ -367,11 +367,12 @@ def test_check_upload(name, size, expect):
     assert got is None if expect is None else expect in got
 
 
-def test_target_name_strips_paths_and_avoids_overwriting(tmp_path):
+def test_target_name_strips_paths_and_never_reuses_a_name(tmp_path):
     assert importing.safe_filename("../../etc/pass:wd.txt") == "pass_wd.txt"
     (tmp_path / "r.txt").write_bytes(b"old")
-    assert importing.target_name("r.txt", b"old", tmp_path) == "r.txt"  # same bytes: same file
-    assert importing.target_name("r.txt", b"new", tmp_path) == "r_2.txt"
+    assert importing.target_name("r.txt", tmp_path) == "r (2).txt"
+    assert importing.target_name("r.txt", tmp_path, {"r (2).txt"}) == "r (3).txt"
+    assert importing.target_name("new.txt", tmp_path) == "new.txt"
 
 
 def test_profile_table_lists_every_indicator_with_median():
@@ -416,26 +417,40 @@ def test_data_queries_use_parameters_and_follow_a_swapped_database(tmp_path, mon
     assert data.db_status()[0] == "missing"
 
 
-def test_upload_is_previewed_then_built_into_the_database(tmp_path):
+def test_upload_is_previewed_then_built_into_the_database(tmp_path, monkeypatch):
     import duckdb
 
     db = build_sample_db(tmp_path / "db")
+    for k, v in db.env().items():
+        monkeypatch.setenv(k, v)
     (db.reports / "taicang_2024.txt").unlink()
     data = (sample_dir() / "taicang_2024.txt").read_bytes()
-    name = importing.target_name("上传/taicang_2024.txt", data, db.reports)
-    seen: dict = {}
-    path, result = importing.read_upload(name, data, tmp_path / "staging", seen)
-    assert importing.read_upload(name, data, tmp_path / "staging", seen)[1] is result  # parsed once
+    assert importing.same_report(data, db.reports) is None
+    name = importing.target_name("上传/taicang_2024.txt", db.reports)
+    path = importing.stage_upload(name, data, tmp_path)
+    result = importing.parse_upload(path, timeout=60)  # in its own process
     meta, values = importing.preview_tables(result)
     assert dict(zip(meta["字段"], meta["识别结果"], strict=True))["地区名称"] == "太仓市"
     assert values.set_index("指标代码").loc["reconsideration_received", "数值"] == "325"
     assert importing.correction_fields(values)["year"] == "年度"
-    bad = importing.read_upload("scan.pdf", b"%PDF-1.4 nothing", tmp_path / "staging", seen)[1]
+    bad = importing.parse_upload(
+        importing.stage_upload("scan.pdf", b"%PDF-1.4 nothing", tmp_path), timeout=60
+    )
     assert not bad.ok and bad.error
-    importing.add_and_build([path], db.reports, db.db, db.corrections)
+    fix = [(name, "reconsideration_received", "330", "核对原文")]
+    final, build = importing.add_and_build({path: data}, {name: "taicang_2024.txt"}, fix, "王敏")
+    assert build.code == 0 and final == {name: name}, build.err
     with duckdb.connect(":memory:") as con:
         con.execute(f"ATTACH '{db.db}' AS f (READ_ONLY)")
         rows = con.execute(
             "SELECT jurisdiction FROM f.current_reports WHERE report_id = ?", [name]
         ).fetchall()
-    assert rows == [("太仓市",)]
+        value = con.execute(
+            "SELECT value FROM f.indicator_values WHERE report_id = ? AND key = 'reconsideration_received'",
+            [name],
+        ).fetchone()
+    assert rows == [("太仓市",)] and value == (330,)
+    assert importing.same_report(data, db.reports) == name  # the same bytes again: that report
+    changes = importing.recent_changes()
+    assert sorted(changes["操作"]) == ["上传", "更正"]
+    assert set(changes["操作人"]) == {"王敏"} and set(changes["报告"]) == {name}

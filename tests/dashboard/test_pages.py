@@ -186,9 +186,22 @@ def test_search_finds_figures_in_clauses(app):
     assert any("没有找到" in w.value for w in none.warning)
 
 
-def test_import_page_states_the_size_limit(app, monkeypatch):
-    monkeypatch.setenv("FAZHI_MAX_FILE_MB", "3")
-    at = app("upload")
+def test_import_page_states_the_size_limit(sample_db, monkeypatch, tmp_path):
+    import time
+
+    from dashboard import users
+
+    for k, v in {
+        **sample_db.env(),
+        "FAZHI_MAX_FILE_MB": "3",
+        "FAZHI_USERS": str(tmp_path / "u.json"),
+    }.items():
+        monkeypatch.setenv(k, v)
+    users.set_user("编辑甲", "editor", "a long password", new=True)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.switch_page("dashboard/pages/upload.py")
+    at.session_state["_fazhi_auth"] = {"name": "编辑甲", "since": time.time(), "seen": time.time()}
+    at.run()
     assert any("不超过 3 MB" in c.value for c in at.caption)
     assert at.get("file_uploader")
 

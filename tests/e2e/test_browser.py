@@ -1,6 +1,6 @@
 """End to end in headless Chromium: every page opens without an exception (screenshot saved to
 tests/artifacts/), a filter change redraws the chart, the CSV downloads through the page, a shared
-URL reopens the same view, and an upload is previewed, corrected and built into the database."""
+URL reopens the same view (uploads by an editor: test_access.py)."""
 
 from __future__ import annotations
 
@@ -148,44 +148,6 @@ def test_shared_url_reopens_the_same_view(server, page, browser):
         assert again == table, (again.split(), table.split())
     finally:
         other.close()
-
-
-def test_upload_preview_correct_and_build(browser, tmp_path):
-    db = build_sample_db(tmp_path)
-    (db.reports / "taicang_2024.txt").unlink()  # the upload brings it back
-    from pipeline.build.database import build_database
-
-    build_database([db.reports], db.db, corrections=db.corrections)
-    port = free_port()
-    proc = start_server(db, port)
-    page = browser.new_page()
-    try:
-        _open(page, f"http://127.0.0.1:{port}/upload")
-        _assert_app_navigation(page)
-        page.locator('input[type="file"]').set_input_files(str(sample_dir() / "taicang_2024.txt"))
-        page.get_by_role("button", name="记录更正").wait_for(timeout=60_000)
-        settle(page)
-        assert page.get_by_role("heading", name="taicang_2024.txt").count() == 1
-        page.locator('[role="gridcell"]', has_text="太仓市").first.wait_for(state="attached")  # the preview
-        _pick(page, "stSelectbox", "字段", "行政复议收案数")
-        page.get_by_label("正确的值（留空表示删除该值）").fill("330")
-        page.get_by_label("更正理由（必填）").fill("核对原文")
-        page.get_by_role("button", name="记录更正").click()
-        page.get_by_text("已记录").wait_for()
-        assert "taicang_2024.txt,reconsideration_received,330" in db.corrections.read_text(encoding="utf-8")
-        page.get_by_role("button", name="加入数据库（1 个文件）").click()
-        page.get_by_text("已加入数据库。").wait_for(timeout=60_000)
-        with duckdb.connect(":memory:") as con:
-            con.execute(f"ATTACH '{db.db}' AS f (READ_ONLY)")
-            value, origin = con.execute(
-                "SELECT value, origin FROM f.indicator_values WHERE report_id = ? AND key = ?",
-                ["taicang_2024.txt", "reconsideration_received"],
-            ).fetchone()
-        assert (value, origin) == (330, "corrected")
-        assert page.get_by_test_id("stException").count() == 0
-    finally:
-        page.close()
-        stop_server(proc)
 
 
 HOSTILE = '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">**粗体** :red[红字] $x$ [链接](javascript:alert(1))'

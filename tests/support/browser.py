@@ -34,9 +34,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(db: SampleDb, port: int, timeout: float = 60.0) -> subprocess.Popen:
-    """`streamlit run app.py` headless on 127.0.0.1:port; returns once /_stcore/health answers."""
-    env = {**os.environ, **db.env(), "PYTHONPATH": str(ROOT)}
+def start_server(
+    db: SampleDb, port: int, timeout: float = 60.0, env: dict | None = None, args: tuple = ()
+) -> subprocess.Popen:
+    """`streamlit run app.py` headless on 127.0.0.1:port (`env` and Streamlit `args` added);
+    returns once /_stcore/health answers."""
+    env = {**os.environ, **db.env(), "PYTHONPATH": str(ROOT), **(env or {})}
     log = open(db.root / f"streamlit_{port}.log", "wb")  # noqa: SIM115  (closed with the process)
     proc = subprocess.Popen(
         [
@@ -55,6 +58,7 @@ def start_server(db: SampleDb, port: int, timeout: float = 60.0) -> subprocess.P
             "false",
             "--server.fileWatcherType",
             "none",
+            *args,
         ],
         cwd=ROOT,
         env=env,
