@@ -11,9 +11,10 @@ CREATE TABLE reports (
     province     VARCHAR,
     city         VARCHAR,
     county       VARCHAR,
-    level        VARCHAR,               -- province | prefecture | county | township | department
+    level        VARCHAR,               -- national | province | prefecture | county | township | department
     year         INTEGER,
     title        VARCHAR,
+    department   VARCHAR,               -- 司法局 for a department's report; null for a government's own
     text         VARCHAR NOT NULL USING COMPRESSION zstd,  -- the normalised text that offsets point into (zstd: checkpointing the default string compression took ~5 s at 10,000 reports)
     ingested_at  TIMESTAMP NOT NULL,
     is_current   BOOLEAN NOT NULL DEFAULT TRUE,  -- false for an older duplicate of (jurisdiction, year)
@@ -42,7 +43,8 @@ CREATE TABLE indicator_defs (
     group_key   VARCHAR NOT NULL,       -- reconsideration | litigation | disputes | decisions | enforcement | services
     group_name  VARCHAR NOT NULL,       -- 行政复议 | 行政诉讼 | 矛盾纠纷化解 | 依法决策 | 行政执法 | 公共法律服务与学法
     kind        VARCHAR NOT NULL,       -- count | rate | money
-    unit        VARCHAR NOT NULL,       -- stored unit: 件 / 次 / % / 万元 ...
+    unit        VARCHAR NOT NULL,       -- display unit a reader expects: 件 / 次 / 卷/份 / % / 万元 ...
+    unit_groups VARCHAR NOT NULL,       -- written units that do not compare with the rest: 户次,家次 (| between groups)
     direction   VARCHAR NOT NULL,       -- higher | lower | neutral (is a higher value better?)
     definition  VARCHAR NOT NULL,
     sort_order  INTEGER NOT NULL
@@ -104,7 +106,8 @@ CREATE TABLE extracted_meta (
     county       VARCHAR,
     level        VARCHAR,
     year         INTEGER,
-    title        VARCHAR
+    title        VARCHAR,
+    department   VARCHAR
 );
 
 CREATE TABLE extracted_indicators (
@@ -124,7 +127,7 @@ CREATE VIEW current_reports AS
 SELECT * FROM reports WHERE is_current;
 
 CREATE VIEW indicator_values AS
-SELECT r.report_id, r.jurisdiction, r.province, r.city, r.county, r.level, r.year,
+SELECT r.report_id, r.jurisdiction, r.department, r.province, r.city, r.county, r.level, r.year,
        i.key, d.name, d.group_key, d.group_name, d.kind, d.unit,
        i.value, i.unit AS unit_as_written, i.qualifier, i.derived, i.evidence, i.start, i."end",
        i.origin, d.sort_order
@@ -138,8 +141,8 @@ JOIN indicator_defs d ON d.key = i.key;
 CREATE VIEW places AS
 SELECT report_id, CASE
     WHEN jurisdiction IS NULL THEN '（未识别地区）'
-    WHEN count(DISTINCT concat_ws('/', province, city, county)) OVER (PARTITION BY jurisdiction) > 1
-        THEN jurisdiction || '（' || coalesce(city, province, '')
+    WHEN count(DISTINCT concat_ws('/', province, city, county)) OVER (PARTITION BY jurisdiction, department) > 1
+        THEN jurisdiction || coalesce(department, '') || '（' || coalesce(city, province, '')
              || CASE WHEN level = 'township' THEN coalesce(county, '') ELSE '' END || '）'
-    ELSE jurisdiction END AS place
+    ELSE jurisdiction || coalesce(department, '') END AS place
 FROM current_reports;

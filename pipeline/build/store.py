@@ -32,6 +32,7 @@ REPORT_COLUMNS = (
     "level",
     "year",
     "title",
+    "department",
     "text",
     "ingested_at",
     "is_current",
@@ -129,7 +130,7 @@ def flatten_result(r: ReportResult) -> Parsed:
         True,
         None,
         (r.sha256, r.format, r.script, r.text),
-        tuple(getattr(r.meta, f) for f in METADATA_FIELDS),
+        tuple(getattr(r.meta, f, None) for f in METADATA_FIELDS),  # department: newer metadata only
         [
             (k, float(v.value), v.unit, v.qualifier, bool(v.derived), v.evidence, v.start, v.end)
             for k, v in r.indicators.items()
@@ -230,12 +231,37 @@ def copy_previous(con: duckdb.DuckDBPyConnection, reuse: Iterable[tuple[str, str
 
 
 def write_indicator_defs(con: duckdb.DuckDBPyConnection, defs: Sequence[Indicator]) -> None:
-    cols = ("key", "name", "group_key", "group_name", "kind", "unit", "direction", "definition", "sort_order")
+    cols = (
+        "key",
+        "name",
+        "group_key",
+        "group_name",
+        "kind",
+        "unit",
+        "unit_groups",
+        "direction",
+        "definition",
+    )
+    cols += ("sort_order",)
     rows = {c: [] for c in cols}
     for d in defs:
+        groups = "|".join(
+            ",".join(g) for g in d.unit_groups
+        )  # 户次,家次: units that do not compare with the rest
         for c, x in zip(
             cols,
-            (d.key, d.name, d.group_key, d.group_name, d.kind, d.unit, d.direction, d.definition, d.order),
+            (
+                d.key,
+                d.name,
+                d.group_key,
+                d.group_name,
+                d.kind,
+                d.unit,
+                groups,
+                d.direction,
+                d.definition,
+                d.order,
+            ),
             strict=True,
         ):
             rows[c].append(x)
@@ -288,7 +314,7 @@ def mark_duplicates(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str,
         FROM (SELECT report_id,
                      row_number() OVER w AS rn, first_value(report_id) OVER w AS first
               FROM reports WHERE jurisdiction IS NOT NULL AND year IS NOT NULL
-              WINDOW w AS (PARTITION BY jurisdiction, province, city, county, year
+              WINDOW w AS (PARTITION BY jurisdiction, department, province, city, county, year
                            ORDER BY file_mtime DESC NULLS LAST, report_id DESC)) d
         WHERE reports.report_id = d.report_id""")
     return con.execute("""SELECT report_id, duplicate_of, jurisdiction, year FROM reports
