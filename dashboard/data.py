@@ -95,7 +95,7 @@ def db_status() -> tuple[str, str]:
 def load_reports() -> pd.DataFrame:
     """Current reports' metadata (no text), with a `place` label that is unique per place."""
     return query(
-        "SELECT r.report_id, r.source, r.format, r.script, r.jurisdiction, r.province, r.city,"
+        "SELECT r.report_id, r.source, r.format, r.script, r.jurisdiction, r.department, r.province, r.city,"
         " r.county, r.level, r.year, r.title, r.ingested_at, p.place"
         " FROM current_reports r JOIN places p USING (report_id) ORDER BY r.jurisdiction, r.year, r.report_id"
     )
@@ -104,7 +104,7 @@ def load_reports() -> pd.DataFrame:
 def load_defs() -> pd.DataFrame:
     """The indicator definitions in display order."""
     return query(
-        "SELECT key, name, group_key, group_name, kind, unit, direction, definition, sort_order"
+        "SELECT key, name, group_key, group_name, kind, unit, unit_groups, direction, definition, sort_order"
         " FROM indicator_defs ORDER BY sort_order, key"
     )
 
