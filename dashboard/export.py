@@ -161,17 +161,25 @@ def mentions_table(mentions: pd.DataFrame) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def wide_table(values: pd.DataFrame, defs: pd.DataFrame, keys: list[str] | None = None) -> pd.DataFrame:
+def wide_table(
+    values: pd.DataFrame,
+    defs: pd.DataFrame,
+    keys: list[str] | None = None,
+    reports: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Place × indicator for a briefing: one row per place and year, one column per indicator named
     with its unit (`行政诉讼败诉率（%）`), numbers numeric, `无数据` where the report gives none. A figure
-    written in a unit that does not compare with the column's (1,996户次 under 次) is text with its unit."""
+    written in a unit that does not compare with the column's (1,996户次 under 次) is text with its unit.
+    `reports` (place, province, city, year) gives the rows, so a place with none of the figures still
+    has its row of 无数据."""
     from dashboard.fmt import MISSING, format_number
     from dashboard.ranking import unit_classes
 
     d = defs if keys is None else defs[defs["key"].isin(keys)]
     d = d[d["key"].isin(set(values["key"]))] if keys is None else d
     rows = values.drop_duplicates(["place", "year", "key"])
-    index = rows[["place", "province", "city", "level", "year"]].drop_duplicates(["place", "year"])
+    source = rows if reports is None else reports
+    index = source[["place", "province", "city", "year"]].drop_duplicates(["place", "year"])
     index = index.sort_values(["year", "place"], ascending=[False, True])
     out = pd.DataFrame(
         {

@@ -45,7 +45,15 @@ for c in comparisons:
 
 peer_values = values[values["place"].isin(group.places)]
 downloads.briefing_buttons(
-    lambda: {"宽表": export.wide_table(peer_values, defs, keys), "长表": export.download_table(peer_values)},
+    lambda: {
+        "宽表": export.wide_table(
+            peer_values,
+            defs,
+            keys,
+            reports[reports["report_id"].isin(group.report_ids) & reports["place"].isin(group.places)],
+        ),
+        "长表": export.download_table(peer_values),
+    },
     lambda: export.about_rows(
         what="对比：所选指标在对比组内的数值（宽表：地区×指标；长表：每个数值一行）",
         group=group.label,

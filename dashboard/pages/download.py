@@ -31,7 +31,7 @@ what = (
     "全部指标" if not keys else "、".join(names[k] for k in keys) if len(keys) <= 2 else f"{len(keys)}项指标"
 )
 st.caption(f"对比组：{esc(group.label)}，{len(ids):,} 份报告。“无数据”表示报告没有写，不等于 0。")
-wide = export.wide_table(table, defs, keys or None)
+wide = export.wide_table(table, defs, keys or None, reports[reports["report_id"].isin(ids)])
 long = export.download_table(table)
 shown = wide if shape == "宽表" else long
 if len(shown) > SHOWN:
