@@ -129,7 +129,9 @@ def test_rank_peer_group_from_url(app):
 
 
 def test_profile_values_median_trend_and_highlighted_text(app):
-    at = app("profile", {"place": "海盐县", "year": "2024", "province": "全部", "city": "全部"})  # all county peers of 2024
+    at = app(
+        "profile", {"place": "海盐县", "year": "2024", "province": "全部", "city": "全部"}
+    )  # all county peers of 2024
     table = _frame(at, "组中位数").set_index("指标")
     assert table.loc["行政复议收案数", "数值"] == "162"
     assert table.loc["行政复议收案数", "组中位数"] == "162"  # median of 325, 162, 86
