@@ -33,12 +33,18 @@ comparisons = [
     )
     for k in block
 ]
-for c in comparisons:
-    st.markdown(f"**{c.name}** · {DIRECTION_NAMES[c.direction]}")
+if comparisons:  # one rank chart at a time: a chart per indicator made the page slow to settle
+    by_key = {c.key: c for c in comparisons}
+    shown = st.selectbox(
+        "排名图", list(by_key), key="rchart", bind="query-params", format_func=lambda k: by_key[k].name
+    )
+    c = by_key[shown]
     ui.show_chart(
         charts.comparison_chart(c, group_label=group.label, year=group.year, rank=True),
         export.export_filename([c.name, "排名", group.file_part], "png").removesuffix(".png"),
     )
+for c in comparisons:
+    st.markdown(f"**{c.name}** · {DIRECTION_NAMES[c.direction]}")
     ui.table(ranking.rank_display(c))
 if comparisons:
     downloads.briefing_buttons(
