@@ -208,8 +208,11 @@ def composite_chart(
     span = max(float(data[col].abs().max()) if len(data) else 1.0, 0.5) * 1.35
     fig.update_xaxes(range=[-span, span], zeroline=True, zerolinecolor="#444444", gridcolor="#e5e5e5")
     fig.update_yaxes(type="category", automargin=True)
+    parts = weights.split("、")
+    lines = ["、".join(parts[n : n + 3]) for n in range(0, len(parts), 3)]  # three a line: fits the width
     notes = [
-        f"指标与权重：{weights}",
+        f"指标与权重：{lines[0] if lines else ''}",
+        *lines[1:],
         f"标准分：组内 z 分数，0 为组内平均，右侧优于平均；报告不足{MIN_SHARE_TEXT}者不排名，缺项以组中位数填补",
     ]
     if total > most:
