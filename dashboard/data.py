@@ -104,7 +104,7 @@ def load_reports() -> pd.DataFrame:
 def load_defs() -> pd.DataFrame:
     """The indicator definitions in display order."""
     return query(
-        "SELECT key, name, group_key, group_name, kind, unit, direction, definition, sort_order"
+        "SELECT key, name, group_key, group_name, kind, unit, unit_groups, direction, definition, sort_order"
         " FROM indicator_defs ORDER BY sort_order, key"
     )
 

@@ -6,6 +6,10 @@ import math
 
 MISSING = "无数据"
 UNRANKED = "未排名"
+OTHER_UNIT = "单位不同，未比较"
+TOO_FEW = "未排名（数据不足）"
+GROUP_TOO_SMALL = "对比组过小"
+MIN_SHARE_TEXT = "80%"  # ranking.MIN_SHARE as written in a chart note
 
 QUALIFIER_NAMES = {"exact": "确数", "over": "以上（余/多）", "approx": "约数", "under": "不足（近）"}
 LEVEL_NAMES = {
@@ -17,6 +21,7 @@ LEVEL_NAMES = {
     "department": "部门",
 }
 DIRECTION_NAMES = {"higher": "越高越好", "lower": "越低越好", "neutral": "中性（仅排序）"}
+SUBTITLE_DIRECTION = {"higher": "越高越好", "lower": "越低越好", "neutral": "中性指标，不分好坏"}
 
 
 def is_missing(value: object) -> bool:
@@ -51,5 +56,19 @@ def format_value(value: object, qualifier: str | None = "exact", kind: str = "co
 
 
 def unit_label(kind: str, unit: str) -> str:
-    """The unit named in a subtitle: rates say 百分比, the others their stored unit."""
+    """The unit named in a subtitle: rates say 百分比, the others the unit a reader expects."""
     return "百分比（%）" if kind == "rate" else f"单位：{unit}"
+
+
+def format_change(change: float, kind: str = "count") -> str:
+    """A signed change: `+1.2个百分点` for rates, `+12` (千分位) for counts, `0` for none."""
+    if is_missing(change):
+        return MISSING
+    text = format_number(abs(change), "count")
+    sign = "+" if change > 0 else "−" if change < 0 else ""
+    return f"{sign}{text}个百分点" if kind == "rate" else f"{sign}{text}"
+
+
+def rank_text(rank: object, of: int) -> str:
+    """A competition rank with its group size: `2/7`."""
+    return f"{int(rank)}/{of}"  # type: ignore[arg-type]

@@ -7,8 +7,8 @@ import math
 
 import pandas as pd
 
-from dashboard.fmt import MISSING, format_value
-from dashboard.ranking import peer_medians
+from dashboard.fmt import MISSING, OTHER_UNIT, format_value
+from dashboard.ranking import _versus, split_units
 
 ORIGINS = {"extracted": "自动提取", "corrected": "人工更正"}
 META_LABELS = (
@@ -42,21 +42,31 @@ def meta_line(report: pd.Series, level_names: dict[str, str]) -> str:
 
 
 def profile_table(defs: pd.DataFrame, values: pd.DataFrame, place: str, peers: list[str]) -> pd.DataFrame:
-    """Every indicator (无数据 where the report gives none) with value, peer median, evidence and origin."""
+    """Every indicator (无数据 where the report gives none) with its value and unit as written, the
+    peer group's median over the places whose unit compares (单位不同，未比较 when this place's does
+    not), better or worse than it by direction, evidence and origin."""
     mine = values[values["place"] == place].drop_duplicates("key").set_index("key")
-    medians = peer_medians(values[values["place"].isin(peers)])
-    counts = values[values["place"].isin(peers)].groupby("key")["place"].nunique()
+    group = values[values["place"].isin(peers)].drop_duplicates(["place", "key"])
     rows = []
     for _, d in defs.iterrows():
         v = mine.loc[d["key"]] if d["key"] in mine.index else None
-        med = medians.get(d["key"])
+        kept, _, _ = split_units(group[group["key"] == d["key"]], d)
+        med = float(kept["value"].median()) if len(kept) else None
+        comparable = v is None or not len(kept) or _same_class(v["unit_as_written"], kept, d)
+        versus = None if v is None or not comparable else _versus(float(v["value"]), med, d["direction"])
         rows.append(
             {
                 "类别": d["group_name"],
                 "指标": d["name"],
                 "数值": MISSING if v is None else format_value(v["value"], v["qualifier"], d["kind"]),
-                "同级中位数": MISSING if med is None else format_value(med, "exact", d["kind"]),
-                "同级有数据地区数": int(counts.get(d["key"], 0)),
+                "单位": "" if v is None else ("%" if d["kind"] == "rate" else str(v["unit_as_written"])),
+                "组中位数": MISSING
+                if med is None
+                else format_value(med, "exact", d["kind"])
+                if comparable
+                else OTHER_UNIT,
+                "与组中位数比": versus or "",
+                "组内有数据地区数": int(len(kept)),
                 "依据原文": "" if v is None else str(v["evidence"] or ""),
                 "来源": ""
                 if v is None
@@ -64,6 +74,13 @@ def profile_table(defs: pd.DataFrame, values: pd.DataFrame, place: str, peers: l
             }
         )
     return pd.DataFrame(rows)
+
+
+def _same_class(unit: str, kept: pd.DataFrame, d) -> bool:
+    """Whether a written unit compares with the units of the rows kept for the median."""
+    probe = pd.DataFrame({"unit_as_written": [unit, *kept["unit_as_written"]]})
+    compared, _, _ = split_units(probe, d)
+    return len(compared) == len(probe)
 
 
 def years_table(defs: pd.DataFrame, history: pd.DataFrame) -> pd.DataFrame:

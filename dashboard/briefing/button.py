@@ -31,18 +31,20 @@ def _button(spec: GroupSpec, key: str) -> None:
     )
 
 
-def compare_button(year: int, level: str, places: list[str], keys: list[str]) -> None:
-    """对比: the chosen indicators for the places on screen (the default group or the user's choice)."""
-    _button(GroupSpec(int(year), level, keys=tuple(keys), places=tuple(places)), key="briefing_compare")
-
-
-def rank_button(group: dict) -> None:
-    """排名: every indicator the peer group (level, province, city, year) reports."""
-
-    def opened(v):
-        return None if v in (None, "", "全部") else v
-
+def peer_button(group, keys: list[str] | None = None, key: str = "briefing") -> None:
+    """对比 / 排名: a briefing for the page's peer group (dashboard.peers.PeerGroup) and year: the
+    chosen indicators on 对比, every indicator the group reports on 排名. A group narrowed to chosen
+    places (or to a county's townships) is named by its places."""
+    if not group.level or not group.year or not group.places:
+        return
+    named = bool(group.chosen) or bool(group.county)
     spec = GroupSpec(
-        int(group["year"]), group["level"], province=opened(group["province"]), city=opened(group["city"])
+        int(group.year),
+        group.level,
+        province=group.province,
+        city=group.city,
+        department=group.department,
+        keys=tuple(keys) if keys else None,
+        places=tuple(group.places) if named else None,
     )
-    _button(spec, key="briefing_rank")
+    _button(spec, key=key)

@@ -1,56 +1,72 @@
-"""对比: chosen indicators across chosen jurisdictions in one year, a sorted bar chart per indicator."""
+"""对比: chosen indicators across a peer group (or chosen places in it) in one year: per indicator a
+chart with the peer median, the national and provincial figures, and a table; downloads of the lot."""
 
 import streamlit as st
 
-from dashboard import charts, data, ranking, ui
-from dashboard.briefing.button import compare_button
-from dashboard.fmt import unit_label
+from dashboard import charts, data, downloads, export, peers, ranking, ui
+from dashboard.briefing.button import peer_button
+from dashboard.textview import escape_markdown as esc
 
 st.title("对比")
 ui.require_data()
 
 reports, defs = data.load_reports(), data.load_defs()
-level, latest = ui.default_peer(reports)
-years = ui.years_of(reports)[::-1]
-
-left, right = st.columns([1, 3])
-year = left.selectbox("年度", years, index=years.index(latest), key="year", bind="query-params")
-in_year = ui.filter_reports(reports, year=year)
-peers, group_name = ui.default_places(in_year, level, year)
-chosen = (
-    right.multiselect(
-        f"地区（不选即{group_name}）",
-        list(dict.fromkeys(in_year["place"])),
-        key="places",
-        bind="query-params",
-        placeholder=f"{group_name}（{len(peers)} 个）",
-    )
-    or peers
+full = peers.peer_picker(reports)
+picked = st.multiselect(
+    "地区（不选即整个对比组）",
+    list(full.places),
+    key="places",
+    bind="query-params",
+    placeholder=full.label,
 )
+group = full.subset(picked) if picked else full
 keys = ui.indicator_picker(
     defs, key="ind", label="指标（可多选）", default=ui.default_indicator(reports, defs)
 )
-
-if not keys:
-    st.info("请至少选择一项指标。")
+if not keys or not group.places:
+    st.info("请至少选择一项指标，并确认对比组内有地区。")
     st.stop()
-values = ranking.labelled(data.load_values(year, keys, places=chosen))
-group = f"{year}年，所选 {len(chosen)} 个地区" if chosen != peers else f"{group_name}（{len(peers)} 个）"
-compare_button(year, level, chosen, keys)
-for key in keys:
-    d = defs.set_index("key").loc[key]
-    rows = values[values["key"] == key]
-    table, missing = ranking.value_table(rows, chosen)
-    st.subheader(d["name"])
-    fig = charts.bar_chart(
-        rows,
-        title=f"{d['name']}（{year}年）",
-        missing=missing,
-        subtitle=f"{unit_label(d['kind'], d['unit'])} · {group}",
+values = data.load_values(group.year, keys, report_ids=group.all_report_ids)
+info = defs.set_index("key")
+comparisons = [
+    ranking.compare_indicator(
+        values, list(group.places), info.loc[k].to_dict() | {"key": k}, group.reference_places
     )
-    ui.show_chart(fig, f"法治对标_{d['name']}_{year}_{len(chosen)}个地区")
-    if missing:
-        st.markdown("**无数据**（报告未给出，不计为 0）：")
-        st.text("、".join(missing))
-    ui.table(table.drop(columns="原值"))
-    st.caption(d["definition"])
+    for k in keys
+]
+st.caption(f"对比组：{esc(group.label)}。参考线：组中位数；全国、本省数字在已载入其报告时画出。")
+peer_button(group, keys, key="briefing_compare")
+for c in comparisons:
+    st.subheader(c.name)
+    ui.show_chart(
+        charts.comparison_chart(c, group_label=group.label, year=group.year),
+        export.export_filename([c.name, group.file_part], "png").removesuffix(".png"),
+    )
+    ui.table(ranking.rank_display(c))
+    st.caption(esc(info.loc[c.key, "definition"]))
+
+peer_values = values[values["place"].isin(group.places)]
+downloads.briefing_buttons(
+    lambda: {
+        "宽表": export.wide_table(
+            peer_values,
+            defs,
+            keys,
+            reports[reports["report_id"].isin(group.report_ids) & reports["place"].isin(group.places)],
+        ),
+        "长表": export.download_table(peer_values),
+    },
+    lambda: export.about_rows(
+        what="对比：所选指标在对比组内的数值（宽表：地区×指标；长表：每个数值一行）",
+        group=group.label,
+        filters="指标：" + "、".join(c.name for c in comparisons),
+        defs=defs,
+        keys=keys,
+        method="组中位数只在单位可比的地区间计算；推算值由报告中两个数字计算",
+        sources=sorted(set(peer_values["report_id"])),
+        now=downloads.now_text(),
+    ),
+    ["对比", "、".join(c.name for c in comparisons[:2]) + ("等" if len(keys) > 2 else ""), group.file_part],
+    key="cmp_dl",
+    csv_label="下载 CSV（宽表）",
+)

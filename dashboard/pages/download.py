@@ -1,49 +1,56 @@
-"""数据下载: filter the indicator values and download them as CSV (UTF-8 BOM) or XLSX."""
+"""数据下载: the values of a peer group as a wide table (place × indicator, 无数据 cells) or a long one
+(one row per value), as CSV (UTF-8 BOM, formula guard) or XLSX with a 说明 sheet."""
 
 import streamlit as st
 
-from dashboard import data, ui
-from dashboard.fmt import LEVEL_NAMES
+from dashboard import data, downloads, export, peers, ui
+from dashboard.textview import escape_markdown as esc
 
 st.title("数据下载")
 ui.require_data()
 SHOWN = 2000  # rows drawn in the page; the downloads hold every row
 
 reports, defs = data.load_reports(), data.load_defs()
-c1, c2, c3, c4 = st.columns(4)
-provinces = [ui.ALL] + sorted(reports["province"].dropna().unique())
-province = c1.selectbox("省份", provinces, key="province", bind="query-params")
-cities = [ui.ALL] + sorted(ui.filter_reports(reports, province=province)["city"].dropna().unique())
-city = c2.selectbox("城市", cities, key="city", bind="query-params")
-given = set(reports["level"].dropna().unique())
-levels = [ui.ALL] + [lv for lv in LEVEL_NAMES if lv in given]
-level = c3.selectbox(
-    "层级", levels, key="level", bind="query-params", format_func=lambda x: LEVEL_NAMES.get(x, x)
-)
-years = [ui.ALL] + ui.years_of(reports)[::-1]
-year = c4.selectbox("年度", years, key="year", bind="query-params")
+group = peers.peer_picker(reports, allow_all=True)
 keys = ui.indicator_picker(defs, key="ind", label="指标（不选即全部）", default=[])
-
-chosen = (
-    ui.open_if_all(year),
-    keys or None,
-    ui.open_if_all(level),
-    ui.open_if_all(province),
-    ui.open_if_all(city),
+shape = (
+    st.segmented_control(
+        "表格形式",
+        ["宽表", "长表"],
+        default="宽表",
+        key="shape",
+        bind="query-params",
+        help="宽表：每个地区（年度）一行、每项指标一列，缺失写“无数据”；长表：每个数值一行，附单位、依据原文。",
+    )
+    or "宽表"
 )
-table, rows, places = data.load_download_preview(*chosen, limit=SHOWN)
-shown = f"，表中显示前 {SHOWN:,} 行，下载包含全部" if rows > SHOWN else ""
-st.caption(f"共 {rows:,} 行（{places:,} 个地区）{shown}。没有数字的指标不出现在表中：缺失不是 0。")
-ui.value_grid(table)
-
+ids = list(group.report_ids)
+table = data.load_values(None, keys or None, report_ids=ids)
 names = defs.set_index("key")["name"]
 what = (
     "全部指标" if not keys else "、".join(names[k] for k in keys) if len(keys) <= 2 else f"{len(keys)}项指标"
 )
-parts = [
-    what,
-    "全部年度" if year == ui.ALL else year,
-    *(x for x in (province, city) if x != ui.ALL),
-    LEVEL_NAMES.get(level) if level != ui.ALL else None,
-]
-ui.download_buttons(lambda: data.iter_download_table(*chosen), parts, key="dl")
+st.caption(f"对比组：{esc(group.label)}，{len(ids):,} 份报告。“无数据”表示报告没有写，不等于 0。")
+wide = export.wide_table(table, defs, keys or None, reports[reports["report_id"].isin(ids)])
+long = export.download_table(table)
+shown = wide if shape == "宽表" else long
+if len(shown) > SHOWN:
+    st.caption(f"表中显示前 {SHOWN:,} 行，下载包含全部 {len(shown):,} 行。")
+ui.value_grid(export.as_text(shown.head(SHOWN)))
+sheets = {"宽表": wide, "长表": long} if shape == "宽表" else {"长表": long, "宽表": wide}
+downloads.briefing_buttons(
+    lambda: sheets,
+    lambda: export.about_rows(
+        what="数据下载：宽表（地区×指标）与长表（每个数值一行，附原文单位与依据原文）",
+        group=group.label,
+        filters=f"指标：{what}；表格形式：{shape}",
+        defs=defs,
+        keys=keys or None,
+        method="数值为报告所写数字（换算到显示单位）；推算值由报告中两个数字计算；人工更正的数值注明来源",
+        sources=sorted(set(table["report_id"])),
+        now=downloads.now_text(),
+    ),
+    [what, shape, group.file_part],
+    key="dl",
+    csv_label=f"下载 CSV（{shape}）",
+)

@@ -3,7 +3,7 @@ full report text with a chosen figure highlighted (escaped: report text never re
 
 import streamlit as st
 
-from dashboard import charts, data, profile, textview, ui
+from dashboard import charts, data, peers, profile, textview, ui
 from dashboard.fmt import LEVEL_NAMES
 from dashboard.textview import escape_markdown as esc
 
@@ -11,21 +11,38 @@ st.title("地区档案")
 ui.require_data()
 
 reports, defs = data.load_reports(), data.load_defs()
-places = sorted(reports["place"].unique())
-left, right = st.columns([2, 1])
-place = left.selectbox("地区", places, key="place", bind="query-params")
+places = sorted(reports.loc[reports["level"] != "national", "place"].unique())
+place = st.selectbox("地区", places, key="place", bind="query-params")
 mine = reports[reports["place"] == place].sort_values("year", ascending=False)
 years = [int(y) for y in mine["year"].dropna()]
-year = right.selectbox("年度", years, key="year", bind="query-params")
-report = mine[mine["year"] == year].iloc[0]
+own = mine.iloc[0]
+near = {"township": "county", "county": "city", "prefecture": "province", "department": "city"}.get(
+    own["level"]
+)
+defaults = {
+    "level": own["level"],
+    "year": years[0] if years else None,
+    "province": own["province"],
+    "city": None,
+}
+defaults |= {near: own[near], "department": own.get("department")} if near else {}
+st.markdown("**对比组**（默认为同一上级内的同级地区，可改）")
+group = peers.peer_picker(reports, defaults=defaults)
+year = group.year
+found = mine[mine["year"] == year]
+if found.empty:
+    st.info(
+        f"{esc(place)}没有 {year} 年的报告（已有：{'、'.join(map(str, years))} 年），请在对比组中换一个年度。"
+    )
+    st.stop()
+report = found.iloc[0]
 st.caption(f"{esc(profile.meta_line(report, LEVEL_NAMES))} · 报告：{esc(report['report_id'])}")
 
-peer_places = ui.filter_reports(
-    reports, year=year, level=report["level"], department=report["department"] or None
-)["place"].unique()
-values = data.load_values(year, places=sorted({*peer_places, place}))  # the peers and this place
-table = profile.profile_table(defs, values, place, list(peer_places))
-st.subheader(f"{year}年指标（同级对比组：{LEVEL_NAMES.get(report['level'], '')} {len(peer_places)} 个地区）")
+values = data.load_values(
+    year, report_ids=[*group.report_ids, report["report_id"]]
+)  # the peers and this place
+table = profile.profile_table(defs, values, place, list(group.places))
+st.subheader(f"{year}年指标（对比组：{group.label}）")
 st.dataframe(table, hide_index=True, width="stretch", height=36 * (len(table) + 1) + 4)
 
 st.subheader("历年趋势")

@@ -44,7 +44,8 @@ CREATE TABLE indicator_defs (
     group_key   VARCHAR NOT NULL,       -- reconsideration | litigation | disputes | decisions | enforcement | services
     group_name  VARCHAR NOT NULL,       -- 行政复议 | 行政诉讼 | 矛盾纠纷化解 | 依法决策 | 行政执法 | 公共法律服务与学法
     kind        VARCHAR NOT NULL,       -- count | rate | money
-    unit        VARCHAR NOT NULL,       -- stored unit: 件 / 次 / % / 万元 ...
+    unit        VARCHAR NOT NULL,       -- display unit a reader expects: 件 / 次 / 卷/份 / % / 万元 ...
+    unit_groups VARCHAR NOT NULL,       -- written units that do not compare with the rest: 户次,家次 (| between groups)
     direction   VARCHAR NOT NULL,       -- higher | lower | neutral (is a higher value better?)
     definition  VARCHAR NOT NULL,
     sort_order  INTEGER NOT NULL

@@ -209,12 +209,37 @@ def copy_previous(con: duckdb.DuckDBPyConnection, reuse: Iterable[tuple[str, str
 
 
 def write_indicator_defs(con: duckdb.DuckDBPyConnection, defs: Sequence[Indicator]) -> None:
-    cols = ("key", "name", "group_key", "group_name", "kind", "unit", "direction", "definition", "sort_order")
+    cols = (
+        "key",
+        "name",
+        "group_key",
+        "group_name",
+        "kind",
+        "unit",
+        "unit_groups",
+        "direction",
+        "definition",
+    )
+    cols += ("sort_order",)
     rows = {c: [] for c in cols}
     for d in defs:
+        groups = "|".join(
+            ",".join(g) for g in d.unit_groups
+        )  # 户次,家次: units that do not compare with the rest
         for c, x in zip(
             cols,
-            (d.key, d.name, d.group_key, d.group_name, d.kind, d.unit, d.direction, d.definition, d.order),
+            (
+                d.key,
+                d.name,
+                d.group_key,
+                d.group_name,
+                d.kind,
+                d.unit,
+                groups,
+                d.direction,
+                d.definition,
+                d.order,
+            ),
             strict=True,
         ):
             rows[c].append(x)

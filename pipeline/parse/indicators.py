@@ -54,7 +54,7 @@ class Indicator:
     group_key: str
     group_name: str
     kind: str
-    unit: str  # the unit shown in the dashboard
+    unit: str  # the unit a reader expects for this key, shown in the dashboard (学法 in 次, 案卷 in 卷/份)
     direction: str
     definition: str
     range: tuple[float, float]
@@ -67,6 +67,7 @@ class Indicator:
     sentence_veto: re.Pattern | None = field(default=None, repr=False)  # likewise, for every level
     examples: tuple[Example, ...] = field(default=(), repr=False)
     order: int = 0
+    unit_groups: tuple[tuple[str, ...], ...] = ()  # written units that do not compare with the others
 
 
 def _fail(row: str, why: str) -> None:
@@ -127,6 +128,9 @@ def load_indicators(path: Path = TABLE) -> tuple[Indicator, ...]:
             _fail(where, f"bad pattern: {e}")
         if not rules:
             _fail(where, "has no patterns")
+        unit_groups = tuple(tuple(g) for g in row.get("unit_groups", []))
+        if any(u not in units for g in unit_groups for u in g):
+            _fail(where, f"unit_groups name a unit not in units: {unit_groups}")
         examples = tuple(Example(t, v) for t, v in row.get("examples", []))
         examples += tuple(Example(t, None) for t in row.get("counter_examples", []))
         out.append(
@@ -149,6 +153,7 @@ def load_indicators(path: Path = TABLE) -> tuple[Indicator, ...]:
                 sentence_veto=sentence_veto,
                 examples=examples,
                 order=n,
+                unit_groups=unit_groups,
             )
         )
     return tuple(out)

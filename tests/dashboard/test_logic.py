@@ -5,14 +5,13 @@ against a real database that is swapped underneath it."""
 from __future__ import annotations
 
 import io
-import math
 
 import openpyxl
 import pandas as pd
 import pytest
 
-from dashboard import charts, export, importing, profile, ranking, textview
-from dashboard.fmt import MISSING, UNRANKED, format_value
+from dashboard import charts, export, importing, ranking, textview
+from dashboard.fmt import MISSING, format_value
 from tests.support.sample_db import EARLIER, build_sample_db, earlier_haiyan, sample_dir
 
 # ───────────────────────────── labels ─────────────────────────────
@@ -91,47 +90,6 @@ def test_competition_rank(values, direction, ranks):
     assert [None if pd.isna(r) else int(r) for r in got] == ranks
 
 
-def test_rank_indicator_lists_missing_peers_as_unranked_after_ranked_ones():
-    values = _values(
-        [("甲县", 5.0, "exact"), ("乙县", 1.0, "exact"), ("丙县", 1.0, "exact")],
-        direction="lower",
-        kind="rate",
-    )
-    table = ranking.rank_indicator(values, ["甲县", "乙县", "丙县", "丁县"], "lower", "rate")
-    assert table["地区"].to_list() == ["丙县", "乙县", "甲县", "丁县"]  # ties in name order
-    assert table["排名"].to_list() == ["1", "1", "3", UNRANKED]
-    assert table["数值"].to_list() == ["1%", "1%", "5%", MISSING]
-
-
-def test_composite_scores_z_average_with_direction_weights_and_min_indicators():
-    a = _values([("甲", 10.0, "exact"), ("乙", 20.0, "exact"), ("丙", 30.0, "exact")], key="a")
-    b = _values([("甲", 1.0, "exact"), ("乙", 3.0, "exact")], key="b", direction="lower")
-    c = _values([("甲", 7.0, "exact")], key="c")  # one value only: cannot be standardised, dropped
-    values = pd.concat([a, b, c])
-    peers = ["甲", "乙", "丙", "丁"]
-    s = ranking.composite_scores(values, peers, {"a": 1.0, "b": 3.0, "c": 1.0}, min_indicators=1)
-    by = s.set_index("地区")
-    za = (10 - 20) / math.sqrt(200 / 3)  # population std of 10, 20, 30
-    assert by.loc["甲", "综合得分"] == pytest.approx(
-        round((za * 1 + 1.0 * 3) / 4, 3)
-    )  # b: lower → sign flipped
-    assert by.loc["乙", "综合得分"] == pytest.approx((0 * 1 - 1.0 * 3) / 4)  # 乙 sits on a's mean
-    assert by.loc["丙", "综合得分"] == pytest.approx(round(-za, 3))  # only a: weights renormalised
-    assert by.loc["丁", "排名"] == UNRANKED and math.isnan(by.loc["丁", "综合得分"])
-    assert s["地区"].to_list() == ["丙", "甲", "乙", "丁"]
-    assert "c" not in s.columns
-    strict = ranking.composite_scores(values, peers, {"a": 1.0, "b": 1.0}, min_indicators=2).set_index("地区")
-    assert strict.loc["丙", "排名"] == UNRANKED and strict.loc["丙", "参与指标数"] == 1
-    assert strict.loc["甲", "排名"] == "1"
-
-
-def test_composite_scores_equal_values_give_zero_and_tie():
-    values = _values([("甲", 5.0, "exact"), ("乙", 5.0, "exact")])
-    s = ranking.composite_scores(values, ["甲", "乙"], {"k": 1.0}, 1)
-    assert s["综合得分"].to_list() == [0.0, 0.0]
-    assert s["排名"].to_list() == ["1", "1"]
-
-
 def test_peer_medians_one_value_per_place():
     values = pd.concat(
         [
@@ -204,14 +162,6 @@ def test_default_places_cap_a_huge_peer_group(counts, places, label):
     assert (len(got), name) == (places, label)
 
 
-def test_value_table_sorted_with_missing_listed():
-    values = _values([("甲", 20000.0, "over"), ("乙", 98.0, "approx")])
-    table, missing = ranking.value_table(values, ["乙", "甲", "丙"])
-    assert table["地区"].to_list() == ["甲", "乙"]
-    assert table["数值"].to_list() == ["20,000+", "≈98"]
-    assert missing == ["丙"]
-
-
 # ───────────────────────────── export ─────────────────────────────
 
 
@@ -253,8 +203,9 @@ def test_xlsx_keeps_numbers_numeric_and_formulas_as_text():
     ws = book.active
     assert ws.title == "行政复议"
     cells = list(ws.iter_rows(min_row=2, values_only=False))
-    assert [c[0].value for c in cells] == ["海盐县", '\'=HYPERLINK("http://x")', "'＋cmd"]
+    assert [c[0].value for c in cells] == ["海盐县", '=HYPERLINK("http://x")', "＋cmd"]  # no apostrophe
     assert all(c[0].data_type == "s" for c in cells)  # never "f" (formula)
+    assert [c[0].quotePrefix for c in cells] == [False, True, True]  # Excel's text marker, not shown
     assert [c[1].value for c in cells] == [162, -3, 20000]
     assert all(c[1].data_type == "n" for c in cells)
 
@@ -275,55 +226,9 @@ def test_export_filename(parts, name):
 # ───────────────────────────── charts ─────────────────────────────
 
 
-def test_bar_chart_is_briefing_ready_and_never_draws_missing():
-    values = _values([("甲县", 20000.0, "over"), ("乙<b>县</b>", 98.0, "approx")])
-    values["label"] = ["20,000+", "≈98"]
-    fig = charts.bar_chart(
-        values, title="调解矛盾纠纷数（2024年）", subtitle="单位：件 · 县级", missing=["丙县"]
-    )
-    bar = fig.data[0]
-    assert list(bar.y) == ["乙&lt;b&gt;县&lt;/b&gt;", "甲县"]  # bottom-up: largest on top; data escaped
-    assert list(bar.text) == ["≈98", "20,000+"]
-    assert "丙县" not in bar.y
-    notes = fig.layout.annotations[0].text
-    assert charts.SOURCE in notes and "无数据：丙县" in notes
-    assert fig.layout.title.text == "调解矛盾纠纷数（2024年）"
-    assert fig.layout.title.subtitle.text == "单位：件 · 县级"
-    assert "Noto Sans CJK SC" in fig.layout.font.family
-
-
 def test_chart_config_exports_png_at_scale_two_with_name():
     opts = charts.chart_config("法治对标_败诉率_2024")["toImageButtonOptions"]
     assert opts == {"format": "png", "scale": 2, "filename": "法治对标_败诉率_2024"}
-
-
-def test_a_large_group_charts_its_top_and_bottom_and_says_so():
-    scores = pd.DataFrame(
-        {"place": [f"地{i:04d}" for i in range(1300)], "score": [i / 100 for i in range(1300)]}
-    )
-    fig = charts.composite_chart(
-        scores, title="综合得分", subtitle="县级", unranked=[f"未{i}" for i in range(30)]
-    )
-    drawn = list(fig.data[0].y)
-    assert len(drawn) == 40 and "地1299" in drawn and "地0000" in drawn and "地0650" not in drawn
-    note = fig.layout.annotations[0].text
-    assert "得分最高与最低各 20 个地区（共 1,300 个）" in note and "等 30 个" in note and "未29" not in note
-
-
-def test_composite_and_trend_charts_carry_source():
-    scores = pd.DataFrame({"place": ["甲", "乙"], "score": [0.5, -0.5]})
-    fig = charts.composite_chart(scores, title="综合得分", subtitle="县级", unranked=["丙"])
-    assert list(fig.data[0].text) == ["-0.50", "+0.50"]
-    assert (
-        "未排名（指标不足）：丙" in fig.layout.annotations[0].text
-        and "0 为组内平均" in fig.layout.annotations[0].text
-    )
-    trend = charts.trend_chart(
-        pd.DataFrame({"year": [2023, 2024], "value": [1.0, 2.0], "label": ["1", "2"]}),
-        title="t",
-        subtitle="s",
-    )
-    assert list(trend.data[0].x) == ["2023", "2024"] and charts.SOURCE in trend.layout.annotations[0].text
 
 
 # ───────────────────────────── safe text ─────────────────────────────
@@ -373,23 +278,6 @@ def test_target_name_strips_paths_and_never_reuses_a_name(tmp_path):
     assert importing.target_name("r.txt", tmp_path) == "r (2).txt"
     assert importing.target_name("r.txt", tmp_path, {"r (2).txt"}) == "r (3).txt"
     assert importing.target_name("new.txt", tmp_path) == "new.txt"
-
-
-def test_profile_table_lists_every_indicator_with_median():
-    defs = pd.DataFrame(
-        {
-            "key": ["k", "x"],
-            "name": ["收案数", "败诉率"],
-            "group_name": ["行政复议", "行政诉讼"],
-            "kind": ["count", "rate"],
-        }
-    )
-    values = _values([("甲", 1.0, "exact"), ("乙", 3.0, "over"), ("丙", 10.0, "exact")]).assign(
-        origin="extracted"
-    )
-    table = profile.profile_table(defs, values, "乙", ["甲", "乙", "丙"]).set_index("指标")
-    assert table.loc["收案数", "数值"] == "3+" and table.loc["收案数", "同级中位数"] == "3"
-    assert table.loc["败诉率", "数值"] == MISSING and table.loc["败诉率", "同级中位数"] == MISSING
 
 
 # ───────────────────────────── data module on a real database ─────────────────────────────

@@ -83,9 +83,8 @@ def test_changing_the_year_redraws_the_chart(server, page):
     assert _selected(page, "年度") == "2023"
     assert _chart_titles(page)[0].endswith("（2023年）")
     assert _bar_labels(page) == {"海盐县"}  # the new year's county peers: 龙泉市 has no such figure,
-    assert (
-        page.get_by_test_id("stText").first.inner_text() == "龙泉市"
-    )  # so it is listed as 无数据, not drawn
+    notes = " ".join(page.get_by_test_id("stPlotlyChart").first.locator("text").all_text_contents())
+    assert "无数据（报告未给出，不计为 0）：龙泉市" in notes  # so it is listed as 无数据, not drawn
     assert parse_qs(urlparse(page.url).query)["year"] == ["2023"]
 
 
@@ -96,7 +95,7 @@ def test_camera_button_saves_a_named_png_at_scale_two(server, page, tmp_path):
     with page.expect_download() as info:
         chart.locator('.modebar-btn[data-title="Download plot as a PNG"]').click()
     download = info.value
-    assert download.suggested_filename == "法治对标_行政复议收案数_2024_3个地区.png"
+    assert download.suggested_filename == "法治对标_行政复议收案数_全国县级地区3个_2024.png"
     target = tmp_path / "chart.png"
     download.save_as(target)
     png = target.read_bytes()
@@ -107,11 +106,11 @@ def test_camera_button_saves_a_named_png_at_scale_two(server, page, tmp_path):
 
 
 def test_csv_downloads_through_the_page(server, page, e2e_db, tmp_path):
-    _open(page, f"{server}/download?province=浙江省&year=2024")
+    _open(page, f"{server}/download?level=全部&province=浙江省&year=2024&shape=长表")
     with page.expect_download() as info:
-        page.get_by_role("button", name="下载 CSV").click()
+        page.get_by_role("button", name="下载 CSV（长表）").click()
     download = info.value
-    assert download.suggested_filename == "法治对标_全部指标_2024_浙江省.csv"
+    assert download.suggested_filename == "法治对标_全部指标_长表_浙江省全部层级地区2个_2024.csv"
     target = tmp_path / download.suggested_filename
     download.save_as(target)
     data = target.read_bytes()
