@@ -20,10 +20,13 @@ $(TSTAMP): pyproject.toml
 	$(PY) -m pip install -q -e '.[test]'
 	touch $@ $(STAMP)
 
-# Build the database from data/reports/ when it is missing or older than a report or correction.
+# Build the database from data/reports/ when it is missing, older than a report or correction, or
+# cannot be read (then rebuilt from the reports; the damaged file is renamed and kept beside it).
 db: $(STAMP)
 	@if [ ! -f $(DB) ] || [ -n "$$(find data/reports data/corrections.csv -newer $(DB) 2>/dev/null | head -n 1)" ]; then \
 		$(PY) -m pipeline build; \
+	elif ! $(PY) -m pipeline.build.health $(DB); then \
+		echo "从报告重建数据库……"; $(PY) -m pipeline build --full; \
 	else echo "数据库已是最新：$(DB)"; fi
 
 run: db

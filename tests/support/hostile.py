@@ -7,6 +7,7 @@ text is copied); the PDF and docx makers build real files."""
 from __future__ import annotations
 
 import io
+import time
 import zipfile
 from collections.abc import Callable
 
@@ -87,12 +88,13 @@ def many_paragraphs_html(n: int) -> tuple[str, bytes]:
 
 
 def docx_bomb(n: int) -> tuple[str, bytes]:
-    """A docx whose document.xml inflates about a thousand times (refused before it is inflated)."""
+    """A docx whose document.xml inflates about a thousand times, to at most 128 MB (refused before
+    it is inflated)."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("[Content_Types].xml", "<Types/>")
         with z.open("word/document.xml", "w") as f:
-            for _ in range(max(1, n // KB)):
+            for _ in range(max(1, min(128, n // KB))):
                 f.write(b" " * MB)
     return ".docx", buf.getvalue()
 
@@ -136,7 +138,7 @@ def pdf_pages(n: int) -> tuple[str, bytes]:
     return ".pdf", bytes(out)
 
 
-# name → (maker, the sizes the benchmark uses, in bytes)
+# name → maker of about n bytes
 FAMILIES: dict[str, Callable[[int], tuple[str, bytes]]] = {
     "clauses_after_year": clauses_after_year,
     "listed_over": listed_over,
@@ -153,3 +155,12 @@ FAMILIES: dict[str, Callable[[int], tuple[str, bytes]]] = {
     "docx_bomb": docx_bomb,
     "pdf_pages": pdf_pages,
 }
+
+
+def timed_process(path, with_mentions: bool = False):
+    """process_file and its own seconds, measured inside the worker (for run_with_budget)."""
+    from pipeline.parse.process import process_file
+
+    t = time.perf_counter()
+    result = process_file(path, with_mentions=with_mentions)
+    return result, time.perf_counter() - t
