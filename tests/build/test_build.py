@@ -357,8 +357,14 @@ def test_a_file_emptied_or_broken_keeps_its_good_earlier_version(folder: Path, d
     assert s.failed == [(str(folder / "new_junk.txt"), "文件不是可识别的文本（可能是二进制文件）")]
     assert s.removed == []
     text = s.render()
-    assert "失败 3（其中保留旧版 2）" in text and f"{sheqi}：文件是空的" in text and "保留了上次构建时的版本" in text
-    assert query(db, "SELECT jurisdiction, year, text FROM reports WHERE report_id = 'sheqi_2024.txt'") == before
+    assert (
+        "失败 3（其中保留旧版 2）" in text
+        and f"{sheqi}：文件是空的" in text
+        and "保留了上次构建时的版本" in text
+    )
+    assert (
+        query(db, "SELECT jurisdiction, year, text FROM reports WHERE report_id = 'sheqi_2024.txt'") == before
+    )
     assert query(db, "SELECT count(*) FROM reports") == [(5,)]
     assert query(db, "SELECT count(*) FROM indicators WHERE report_id = 'haiyan_2024.txt'")[0][0] > 5
     logged = query(db, "SELECT error FROM ingest_log WHERE source = ? AND run_id = ?", [sheqi, s.run_id])
