@@ -2,21 +2,24 @@
 
 import streamlit as st
 
-from dashboard.ui import app_navigation
-
 st.set_page_config(page_title="法治对标", page_icon=":material/balance:", layout="wide")
 
 PAGES = [
     st.Page(
-        "pages/overview.py", title="总览", icon=":material/dashboard:", url_path="overview", default=True
+        "dashboard/pages/overview.py",
+        title="总览",
+        icon=":material/dashboard:",
+        url_path="overview",
+        default=True,
     ),
-    st.Page("pages/compare.py", title="对比", icon=":material/bar_chart:", url_path="compare"),
-    st.Page("pages/rank.py", title="排名", icon=":material/leaderboard:", url_path="rank"),
-    st.Page("pages/profile.py", title="地区档案", icon=":material/location_city:", url_path="profile"),
-    st.Page("pages/download.py", title="数据下载", icon=":material/download:", url_path="download"),
-    st.Page("pages/search.py", title="检索", icon=":material/search:", url_path="search"),
-    st.Page("pages/upload.py", title="导入报告", icon=":material/upload_file:", url_path="upload"),
+    st.Page("dashboard/pages/compare.py", title="对比", icon=":material/bar_chart:", url_path="compare"),
+    st.Page("dashboard/pages/rank.py", title="排名", icon=":material/leaderboard:", url_path="rank"),
+    st.Page(
+        "dashboard/pages/profile.py", title="地区档案", icon=":material/location_city:", url_path="profile"
+    ),
+    st.Page("dashboard/pages/download.py", title="数据下载", icon=":material/download:", url_path="download"),
+    st.Page("dashboard/pages/search.py", title="检索", icon=":material/search:", url_path="search"),
+    st.Page("dashboard/pages/upload.py", title="导入报告", icon=":material/upload_file:", url_path="upload"),
 ]
 
-with app_navigation():  # tells the page it runs under this navigation (see ui.use_app_navigation)
-    st.navigation(PAGES).run()
+st.navigation(PAGES).run()

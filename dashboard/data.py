@@ -13,27 +13,15 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from dashboard import importing
 from dashboard.fmt import MISSING
-from pipeline import config
 
 DbKey = tuple[str, int, int, int]
-
-# Every current report's display name, as a CTE the queries join: the jurisdiction, plus where it is
-# when places elsewhere share the name — its city (or province) for 鼓楼区 of 南京 and of 福州, and its
-# county too for a township (城关镇 of 社旗县 and of 西峡县) — so one label never mixes two places.
-PLACES = """places AS (
-    SELECT report_id, CASE
-        WHEN jurisdiction IS NULL THEN '（未识别地区）'
-        WHEN count(DISTINCT concat_ws('/', province, city, county)) OVER (PARTITION BY jurisdiction) > 1
-            THEN jurisdiction || '（' || coalesce(city, province, '')
-                 || CASE WHEN level = 'township' THEN coalesce(county, '') ELSE '' END || '）'
-        ELSE jurisdiction END AS place
-    FROM current_reports)"""
 
 
 def db_key() -> DbKey | None:
     """(path, inode, mtime, size) of the database file, or None when there is none."""
-    path: Path = config.db_path()
+    path: Path = importing.db_path()
     try:
         st_ = path.stat()
     except OSError:
@@ -87,7 +75,7 @@ def query(sql: str, params: tuple = (), *, cache: bool = True) -> pd.DataFrame:
     `cache` is False: a result too big to keep, or one asked for outside a script run)."""
     key = db_key()
     if key is None:
-        raise FileNotFoundError(str(config.db_path()))
+        raise FileNotFoundError(str(importing.db_path()))
     return (_query if cache else _fetch)(key, sql, tuple(params))
 
 
@@ -103,9 +91,9 @@ def db_status() -> tuple[str, str]:
         n = int(query("SELECT count(*) AS n FROM current_reports")["n"].iloc[0])
         size = query("PRAGMA database_size").iloc[0]
         if key[3] < HEADER + int(size["block_size"]) * int(size["total_blocks"]):
-            return "broken", advice(config.db_path())
+            return "broken", advice(Path(key[0]))
     except (duckdb.Error, OSError):
-        return "broken", advice(config.db_path())
+        return "broken", advice(Path(key[0]))
     if n == 0:
         return "empty", "数据库里还没有报告：请先在“导入报告”页上传报告。"
     return "ok", f"已载入 {n} 份报告"
@@ -114,8 +102,8 @@ def db_status() -> tuple[str, str]:
 def load_reports() -> pd.DataFrame:
     """Current reports' metadata (no text), with a `place` label that is unique per place."""
     return query(
-        f"WITH {PLACES} SELECT r.report_id, r.source, r.format, r.script, r.jurisdiction, r.province, r.city,"
-        " r.county, r.level, r.year, r.title, r.ingested_at, p.place"
+        "SELECT r.report_id, r.source, r.format, r.script, r.jurisdiction, r.province, r.city,"
+        " r.county, r.level, r.department, r.meta_sources, r.year, r.title, r.ingested_at, p.place"
         " FROM current_reports r JOIN places p USING (report_id) ORDER BY r.jurisdiction, r.year, r.report_id"
     )
 
@@ -172,8 +160,7 @@ def load_values(
     level / province / city, some places (None leaves a filter open)."""
     where, params = _value_filters(year, keys, report_ids, level, province, city, places)
     return query(
-        f"WITH {PLACES} SELECT {VALUE_COLUMNS} FROM {VALUES_FROM}"
-        f" WHERE {where} ORDER BY v.sort_order, v.jurisdiction",
+        f"SELECT {VALUE_COLUMNS} FROM {VALUES_FROM} WHERE {where} ORDER BY v.sort_order, v.jurisdiction",
         tuple(params),
     )
 
@@ -184,8 +171,7 @@ def places_per_key(
     """How many places give each key (key → count; keys nobody gives are absent)."""
     where, params = _value_filters(year, None, None, level, None, None, places)
     counts = query(
-        f"WITH {PLACES} SELECT v.key, count(DISTINCT p.place) AS n FROM {VALUES_FROM}"
-        f" WHERE {where} GROUP BY v.key",
+        f"SELECT v.key, count(DISTINCT p.place) AS n FROM {VALUES_FROM} WHERE {where} GROUP BY v.key",
         tuple(params),
     )
     return counts.set_index("key")["n"]
@@ -208,12 +194,11 @@ def load_download_preview(
 
     where, params = _value_filters(year, keys, None, level, province, city, None)
     head = query(
-        f"WITH {PLACES} SELECT {VALUE_COLUMNS} FROM {VALUES_FROM} WHERE {where} {DOWNLOAD_ORDER} LIMIT ?",
+        f"SELECT {VALUE_COLUMNS} FROM {VALUES_FROM} WHERE {where} {DOWNLOAD_ORDER} LIMIT ?",
         (*params, int(limit)),
     )
     size = query(
-        f"WITH {PLACES} SELECT count(*) AS n, count(DISTINCT p.place) AS places FROM {VALUES_FROM}"
-        f" WHERE {where}",
+        f"SELECT count(*) AS n, count(DISTINCT p.place) AS places FROM {VALUES_FROM} WHERE {where}",
         tuple(params),
     )
     return download_table(head), int(size["n"].iloc[0]), int(size["places"].iloc[0])
@@ -234,10 +219,10 @@ def iter_download_table(
     from dashboard.export import download_table
 
     where, params = _value_filters(year, keys, None, level, province, city, None)
-    sql = f"WITH {PLACES} SELECT {VALUE_COLUMNS} FROM {VALUES_FROM} WHERE {where} {DOWNLOAD_ORDER}"
+    sql = f"SELECT {VALUE_COLUMNS} FROM {VALUES_FROM} WHERE {where} {DOWNLOAD_ORDER}"
     key = db_key()
     if key is None:
-        raise FileNotFoundError(str(config.db_path()))
+        raise FileNotFoundError(str(importing.db_path()))
     cur = _connection(key).cursor()
     try:
         try:
@@ -253,16 +238,6 @@ def iter_download_table(
         cur.close()
 
 
-def load_coverage(year: int | None = None) -> pd.DataFrame:
-    """Current reports × indicators with has_value, plus place and sort order."""
-    return query(
-        f"WITH {PLACES} SELECT c.report_id, c.jurisdiction, c.year, c.key, c.name, c.group_name, c.has_value,"
-        " d.sort_order, p.place FROM coverage c JOIN indicator_defs d USING (key) JOIN places p USING (report_id)"
-        " WHERE (? IS NULL OR c.year = ?) ORDER BY d.sort_order",
-        (year, year),
-    )
-
-
 def load_coverage_matrix(year: int | None = None) -> pd.DataFrame:
     """The 总览 coverage matrix, pivoted in DuckDB (reports × indicators is hundreds of thousands of
     rows at national scale): 地区, 年度, then 有 / 无数据 per indicator name.
@@ -273,7 +248,7 @@ def load_coverage_matrix(year: int | None = None) -> pd.DataFrame:
         f"CASE WHEN bool_or(i.key = ?) THEN '有' ELSE '{MISSING}' END AS c{n}" for n in range(len(defs))
     )
     wide = query(
-        f"WITH {PLACES} SELECT p.place, r.year, {cells} FROM current_reports r JOIN places p USING (report_id)"
+        f"SELECT p.place, r.year, {cells} FROM current_reports r JOIN places p USING (report_id)"
         " LEFT JOIN indicators i USING (report_id) WHERE (? IS NULL OR r.year = ?)"
         " GROUP BY p.place, r.year ORDER BY p.place, r.year NULLS LAST",
         (*defs["key"], year, year),
@@ -327,7 +302,7 @@ def load_report_text(report_id: str) -> str:
 def search_mentions(phrase: str, limit: int = 5000) -> pd.DataFrame:
     """Every figure whose clause contains `phrase` (plain substring, no wildcards), newest year first."""
     return query(
-        f"WITH {PLACES} SELECT m.report_id, r.jurisdiction, r.province, r.city, r.level, r.year, m.value, m.unit,"
+        "SELECT m.report_id, r.jurisdiction, r.province, r.city, r.level, r.year, m.value, m.unit,"
         ' m.qualifier, m.clause, m.start, m."end", p.place FROM mentions m JOIN current_reports r USING (report_id)'
         " JOIN places p USING (report_id)"
         " WHERE contains(m.clause, ?) ORDER BY r.year DESC, r.jurisdiction, m.seq LIMIT ?",

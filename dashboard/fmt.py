@@ -9,6 +9,7 @@ UNRANKED = "未排名"
 
 QUALIFIER_NAMES = {"exact": "确数", "over": "以上（余/多）", "approx": "约数", "under": "不足（近）"}
 LEVEL_NAMES = {
+    "national": "全国",
     "province": "省级",
     "prefecture": "地市级",
     "county": "县级",

@@ -1,5 +1,7 @@
-"""The 导入报告 page's steps as plain functions: check an upload, stage it, preview what the pipeline
-read, and add the files to the reports folder before the same atomic build the CLI runs."""
+"""The dashboard's one door to the pipeline: where the data lives, and the 导入报告 page's steps as
+plain functions (check an upload, stage it, preview what the pipeline read, record a correction, add
+the files to the reports folder before the same atomic build the CLI runs). Pages and the rest of
+the dashboard never import `pipeline` themselves."""
 
 from __future__ import annotations
 
@@ -11,7 +13,29 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard.fmt import LEVEL_NAMES, QUALIFIER_NAMES, format_value
+from pipeline import config
+from pipeline.build.database import BuildError
 from pipeline.parse.records import ReportResult
+
+__all__ = ["BuildError"]  # the pages catch it through this module
+
+
+def db_path() -> Path:
+    return config.db_path()
+
+
+def reports_dir() -> Path:
+    return config.reports_dir()
+
+
+def corrections_csv() -> Path:
+    return config.corrections_csv()
+
+
+def upload_limit() -> int:
+    """The largest file accepted, in bytes (the same limit the build applies)."""
+    return config.max_file_bytes()
+
 
 FORMATS = ("txt", "html", "htm", "docx", "pdf")
 META_FIELDS = {
@@ -134,6 +158,14 @@ def correction_fields(values: pd.DataFrame) -> dict[str, str]:
     fields = {**META_FIELDS, **dict(zip(values["指标代码"], values["指标"], strict=True))}
     fields.update({i.key: i.name for i in load_indicators() if i.key not in fields})
     return fields
+
+
+def record_correction(report: str, field: str, value: str, reason: str) -> None:
+    """Append one correction to the corrections file (re-applied on every build); ValueError in
+    Chinese when it cannot be taken."""
+    from pipeline.build.corrections import add_correction
+
+    add_correction(config.corrections_csv(), report, field, value, reason)
 
 
 def add_and_build(staged: list[Path], reports_dir: Path, db_path: Path, corrections: Path):

@@ -2,12 +2,43 @@
 
 from __future__ import annotations
 
+import json
+import math
+
 import pandas as pd
 
 from dashboard.fmt import MISSING, format_value
 from dashboard.ranking import peer_medians
 
 ORIGINS = {"extracted": "自动提取", "corrected": "人工更正"}
+META_LABELS = (
+    ("province", "省"),
+    ("city", "市"),
+    ("county", "县"),
+    ("department", "部门"),
+    ("level", "层级"),
+    ("year", "年度"),
+)
+
+
+def meta_line(report: pd.Series, level_names: dict[str, str]) -> str:
+    """`浙江省（据索引号） · 嘉兴市（据索引号） · 县级（据标题） · 2024年（据开头）`: each metadata field
+    with the signal on the page that decided it (reports.meta_sources)."""
+    sources = json.loads(report.get("meta_sources") or "{}")
+    parts = []
+    for field, _ in META_LABELS:
+        value = report.get(field)
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            continue
+        shown = (
+            level_names.get(value, value)
+            if field == "level"
+            else f"{int(value)}年"
+            if field == "year"
+            else value
+        )
+        parts.append(f"{shown}（据{sources[field]}）" if field in sources else str(shown))
+    return " · ".join(parts)
 
 
 def profile_table(defs: pd.DataFrame, values: pd.DataFrame, place: str, peers: list[str]) -> pd.DataFrame:

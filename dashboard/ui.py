@@ -4,11 +4,7 @@ link reopens the same view."""
 
 from __future__ import annotations
 
-import runpy
-import threading
 from collections.abc import Callable, Iterable
-from contextlib import contextmanager
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -17,35 +13,7 @@ from dashboard import charts, data, export
 from dashboard.fmt import LEVEL_NAMES
 
 ALL = "全部"
-IMPORT_PAGE = "pages/upload.py"
-APP = Path(__file__).resolve().parent.parent / "app.py"
-
-
-_RUN = threading.local()
-
-
-@contextmanager
-def app_navigation():
-    """app.py runs the chosen page inside this, so the page knows it came through st.navigation."""
-    _RUN.inside = True
-    try:
-        yield
-    finally:
-        _RUN.inside = False
-
-
-def use_app_navigation() -> None:
-    """Make sure this page runs under app.py's navigation. With a `pages/` folder, Streamlit runs a
-    deep link (/rank?...) on a fresh server, and every AppTest run, as the page file alone, without
-    app.py's page config and sidebar. Then run app.py here (which runs this page again, inside its
-    navigation, in the same script run so no widget event is lost) and stop the outer run."""
-    if getattr(_RUN, "inside", False):
-        return
-    from streamlit.runtime.pages_manager import PagesManager
-
-    PagesManager.uses_pages_directory = False  # st.navigation also sets this, for the whole process
-    runpy.run_path(str(APP), run_name="__main__")
-    st.stop()
+IMPORT_PAGE = "dashboard/pages/upload.py"
 
 
 def require_data() -> None:
@@ -110,10 +78,18 @@ def filter_reports(
     level: str | None = None,
     province: str | None = None,
     city: str | None = None,
+    department: str | None = None,
 ) -> pd.DataFrame:
-    """Reports in a peer group; None (or 全部) leaves a field open."""
+    """Reports in a peer group; None (or 全部) leaves a field open. A department's reports are
+    compared with the same department's only (司法局 with 司法局)."""
     keep = pd.Series(True, index=reports.index)
-    for col, want in (("year", year), ("level", level), ("province", province), ("city", city)):
+    for col, want in (
+        ("year", year),
+        ("level", level),
+        ("province", province),
+        ("city", city),
+        ("department", department),
+    ):
         if want not in (None, ALL, ""):
             keep &= reports[col] == want
     return reports[keep]

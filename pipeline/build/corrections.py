@@ -17,8 +17,8 @@ from pipeline.parse.indicators import Indicator, indicator_map
 
 COLUMNS = ("report_id", "field", "new_value", "reason", "who", "at")
 REQUIRED_COLUMNS = ("report_id", "field", "new_value", "reason", "at")
-METADATA_FIELDS = ("jurisdiction", "province", "city", "county", "level", "year", "title")
-LEVELS = ("province", "prefecture", "county", "township", "department")
+METADATA_FIELDS = ("jurisdiction", "province", "city", "county", "level", "year", "title", "department")
+LEVELS = ("national", "province", "prefecture", "county", "township", "department")
 YEARS = (1978, 2100)
 
 

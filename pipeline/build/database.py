@@ -40,7 +40,7 @@ from pipeline.build.files import (
 from pipeline.build.health import damage, move_aside, quick_damage
 from pipeline.parse.budget import Failure, WorkerError, budget_for, run_with_budget
 from pipeline.parse.indicators import IndicatorTableError, load_indicators
-from pipeline.parse.records import MissingDependency
+from pipeline.parse.records import MissingDependency, ReportResult
 
 BATCH = 500  # reports per bulk insert
 PARALLEL_FROM = 400  # fewer files use one worker process: a second costs ~1 s to start, about 400 parses
@@ -253,7 +253,6 @@ def _build_into(
             for old, cur, j, y in summary.duplicates
         ]
         store.write_log(con, log)
-        store.create_wide_view(con, defs)
         summary.indicators = con.execute("SELECT count(*) FROM indicators").fetchone()[0]
         failures = run_checks(con)
         if failures:
@@ -302,7 +301,7 @@ def _store_reports(
         if result.ok:
             batch.add(f.report_id, f.source, result, f.mtime, now, version)
             summary.parsed += 1  # the sha256 stored is the parser's, of the bytes it read
-            log.append((run, f.report_id, f.source, result.file[0], "parsed", None, now))
+            log.append((run, f.report_id, f.source, result.sha256, "parsed", None, now))
         elif f.report_id in earlier:  # emptied or broken since: the good earlier version stays
             summary.kept.append((f.source, result.error or "无法解析"))
             store.copy_previous(con, [(f.report_id, f.report_id, f.source, None)])
@@ -358,7 +357,7 @@ def _plan(
 
 def _parse_all(
     files: list[FoundFile], workers: int | None, progress: bool, with_mentions: bool, summary: BuildSummary
-) -> Iterator[tuple[FoundFile, store.Parsed]]:
+) -> Iterator[tuple[FoundFile, ReportResult]]:
     """Parse each distinct content once (in a process pool when there are many) and yield every
     file with its result, in order."""
     groups: dict[tuple[str, str], list[FoundFile]] = {}
@@ -380,17 +379,17 @@ def _parse_all(
         bar.close()
 
 
-def _map(paths: list[Path], workers: int, with_mentions: bool) -> Iterator[store.Parsed]:
+def _map(paths: list[Path], workers: int, with_mentions: bool) -> Iterator[ReportResult]:
     """parse_one over the paths, in order, each file in a worker process with its time budget
     (config.parse_budget): one over it is stopped and fails with 解析超时, and the build goes on."""
     jobs = [(p, with_mentions) for p in paths]
     budgets = [budget_for(p) for p in paths]
-    for outcome in run_with_budget(parse_one, jobs, budgets, workers):
-        yield store.Parsed(False, outcome.reason) if isinstance(outcome, Failure) else outcome
+    for path, outcome in zip(paths, run_with_budget(parse_one, jobs, budgets, workers), strict=True):
+        yield ReportResult(str(path), False, outcome.reason) if isinstance(outcome, Failure) else outcome
 
 
-def parse_one(path: Path, with_mentions: bool = True) -> store.Parsed:
-    """process_file flattened for storage; a bug in extraction fails this file, not the batch."""
+def parse_one(path: Path, with_mentions: bool = True) -> ReportResult:
+    """process_file, guarded: a bug in extraction fails this file, not the batch."""
     from pipeline.parse.process import process_file  # imported here: each pool worker imports it once
 
     try:
@@ -398,10 +397,10 @@ def parse_one(path: Path, with_mentions: bool = True) -> store.Parsed:
     except (MissingDependency, ImportError):
         raise  # a broken install stops the build (see pipeline.parse.budget), it is not a bad file
     except Exception as e:  # process_file never raises on bad input: this is a bug, named in the log
-        return store.Parsed(False, f"解析程序出错：{type(e).__name__}: {e}")
+        return ReportResult(str(path), False, f"解析程序出错：{type(e).__name__}: {e}")
     if result.ok and (result.text is None or result.sha256 is None or result.format is None):
-        return store.Parsed(False, "解析程序没有返回正文")
-    return store.flatten_result(result)
+        return ReportResult(str(path), False, "解析程序没有返回正文")
+    return result
 
 
 def _finish(tmp: Path, summary: BuildSummary) -> None:

@@ -21,7 +21,7 @@ from pathlib import Path
 from pipeline import parse
 
 SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf")
-PARSER_PACKAGES = ("opencc", "charset-normalizer", "trafilatura", "python-docx", "pypdf", "cn2an", "cpca")
+PARSER_PACKAGES = ("opencc", "charset-normalizer", "trafilatura", "python-docx", "pypdf", "cn2an")
 
 
 class LockTimeout(Exception):

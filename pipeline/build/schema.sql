@@ -11,9 +11,11 @@ CREATE TABLE reports (
     province     VARCHAR,
     city         VARCHAR,
     county       VARCHAR,
-    level        VARCHAR,               -- province | prefecture | county | township | department
+    level        VARCHAR,               -- national | province | prefecture | county | township | department
     year         INTEGER,
     title        VARCHAR,
+    department   VARCHAR,               -- 司法局 for a department's report (jurisdiction = its government)
+    meta_sources VARCHAR,               -- JSON: field → the signal that decided it (标题, 落款, 索引号 …)
     text         VARCHAR NOT NULL USING COMPRESSION zstd,  -- the normalised text that offsets point into (zstd: checkpointing the default string compression took ~5 s at 10,000 reports)
     ingested_at  TIMESTAMP NOT NULL,
     is_current   BOOLEAN NOT NULL DEFAULT TRUE,  -- false for an older duplicate of (jurisdiction, year)
@@ -104,7 +106,9 @@ CREATE TABLE extracted_meta (
     county       VARCHAR,
     level        VARCHAR,
     year         INTEGER,
-    title        VARCHAR
+    title        VARCHAR,
+    department   VARCHAR,
+    meta_sources VARCHAR
 );
 
 CREATE TABLE extracted_indicators (
@@ -119,12 +123,12 @@ CREATE TABLE extracted_indicators (
     "end"      INTEGER
 );
 
--- Views the dashboard reads (report_wide is generated from indicator_defs by pipeline/store.py).
+-- Views the dashboard reads.
 CREATE VIEW current_reports AS
 SELECT * FROM reports WHERE is_current;
 
 CREATE VIEW indicator_values AS
-SELECT r.report_id, r.jurisdiction, r.province, r.city, r.county, r.level, r.year,
+SELECT r.report_id, r.jurisdiction, r.department, r.province, r.city, r.county, r.level, r.year,
        i.key, d.name, d.group_key, d.group_name, d.kind, d.unit,
        i.value, i.unit AS unit_as_written, i.qualifier, i.derived, i.evidence, i.start, i."end",
        i.origin, d.sort_order
@@ -132,18 +136,15 @@ FROM indicators i
 JOIN reports r ON r.report_id = i.report_id AND r.is_current
 JOIN indicator_defs d ON d.key = i.key;
 
-CREATE VIEW coverage AS
-SELECT r.report_id, r.jurisdiction, r.year, d.key, d.name, d.group_name,
-       i.key IS NOT NULL AS has_value
-FROM reports r
-CROSS JOIN indicator_defs d
-LEFT JOIN indicators i ON i.report_id = r.report_id AND i.key = d.key
-WHERE r.is_current;
-
--- Superseded reports: the older of two for the same jurisdiction and year, with the one kept.
-CREATE VIEW duplicate_reports AS
-SELECT r.report_id, r.source, r.jurisdiction, r.year, r.file_mtime, r.duplicate_of,
-       c.source AS current_source, c.file_mtime AS current_file_mtime
-FROM reports r
-JOIN reports c ON c.report_id = r.duplicate_of
-WHERE NOT r.is_current;
+-- Every current report's display name (`place`): the jurisdiction, plus where it is when places
+-- elsewhere share the name (its city, or province, for 鼓楼区 of 南京 and of 福州; its county too for a
+-- township: 城关镇 of 社旗县 and of 西峡县), so one label never mixes two places. A department's
+-- report is a place of its own (城中区司法局), never mixed with its government's. Defined here once.
+CREATE VIEW places AS
+SELECT report_id, CASE
+    WHEN jurisdiction IS NULL THEN '（未识别地区）'
+    WHEN count(DISTINCT concat_ws('/', province, city, county)) OVER (PARTITION BY jurisdiction, department) > 1
+        THEN jurisdiction || coalesce(department, '') || '（' || coalesce(city, province, '')
+             || CASE WHEN level = 'township' THEN coalesce(county, '') ELSE '' END || '）'
+    ELSE jurisdiction || coalesce(department, '') END AS place
+FROM current_reports;

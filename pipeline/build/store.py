@@ -3,9 +3,10 @@ build, corrections, duplicates and the dashboard's views. Pure storage: no parsi
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, fields
 from datetime import datetime
 from pathlib import Path
 
@@ -14,36 +15,31 @@ import pyarrow as pa
 
 from pipeline.build.corrections import METADATA_FIELDS, Correction
 from pipeline.parse.indicators import Indicator
-from pipeline.parse.records import ReportResult
+from pipeline.parse.records import Metadata, ReportResult
 
 SCHEMA = Path(__file__).with_name("schema.sql")
 PREV = "prev"  # the alias of the previous database, attached read-only
 LOG_RUNS_KEPT = 20  # earlier builds whose ingest_log rows are carried over (the builds table keeps all)
 
-REPORT_COLUMNS = (
+# The columns of each table come from schema.sql alone; rows are built by field name from the
+# records in pipeline/parse/records.py (tests/build/test_schema.py checks the two agree).
+FILE_FIELDS = ("sha256", "format", "script", "text")  # the ReportResult fields stored with each report
+BUILD_FIELDS = (
     "report_id",
     "source",
-    "sha256",
-    "format",
-    "script",
-    "jurisdiction",
-    "province",
-    "city",
-    "county",
-    "level",
-    "year",
-    "title",
-    "text",
     "ingested_at",
     "is_current",
     "duplicate_of",
     "file_mtime",
     "parser_version",
 )
-META_COLUMNS = ("report_id", *METADATA_FIELDS)
-EXTRACTED_COLUMNS = ("report_id", "key", "value", "unit", "qualifier", "derived", "evidence", "start", "end")
-MENTION_COLUMNS = ("report_id", "seq", "value", "unit", "qualifier", "clause", "start", "end")
 LOG_COLUMNS = ("run_id", "report_id", "source", "sha256", "status", "error", "at")
+COPIED_TABLES = (
+    "reports",
+    "extracted_meta",
+    "extracted_indicators",
+    "mentions",
+)  # carried over by copy_previous
 
 
 class PreviousLocked(Exception):
@@ -52,6 +48,16 @@ class PreviousLocked(Exception):
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(SCHEMA.read_text(encoding="utf-8"))
+
+
+def table_columns(con: duckdb.DuckDBPyConnection, table: str, catalog: str | None = None) -> tuple[str, ...]:
+    """A table's columns in schema order (of the attached previous database when catalog is given)."""
+    rows = con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ? AND table_catalog = "
+        "coalesce(?, current_database()) ORDER BY ordinal_position",
+        [table, catalog],
+    ).fetchall()
+    return tuple(c for (c,) in rows)
 
 
 def attach_previous(con: duckdb.DuckDBPyConnection, db_path: Path) -> str | None:
@@ -69,12 +75,8 @@ def attach_previous(con: duckdb.DuckDBPyConnection, db_path: Path) -> str | None
             ) from e
         return f"旧数据库无法打开（{str(e).splitlines()[0]}）"
     try:  # a database from an older schema cannot lend its rows: parse everything again
-        for table, cols in (
-            ("reports", REPORT_COLUMNS),
-            ("extracted_meta", META_COLUMNS),
-            ("extracted_indicators", EXTRACTED_COLUMNS),
-            ("mentions", MENTION_COLUMNS),
-        ):
+        for table in COPIED_TABLES:
+            cols = table_columns(con, table)
             con.execute(f"SELECT {', '.join(_q(c) for c in cols)} FROM {PREV}.{table} LIMIT 0")
     except duckdb.Error as e:
         con.execute(f"DETACH {PREV}")
@@ -104,105 +106,81 @@ def carry_over_log(con: duckdb.DuckDBPyConnection, keep_runs: int | None = None)
         pass
 
 
-def insert_rows(
-    con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str], rows: dict[str, list]
-) -> None:
-    """Bulk insert column lists through Arrow (row-by-row INSERTs are far too slow at 10,000 reports)."""
-    if not rows[columns[0]]:
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
+    """Bulk insert rows (dicts keyed by column name) through Arrow, by name: row-by-row INSERTs are far
+    too slow at 10,000 reports, and a field the table lacks fails here rather than landing elsewhere."""
+    if not rows:
         return
-    arrow = pa.table({c: rows[c] for c in columns})
+    names = list(rows[0])
+    arrow = pa.table({c: [r[c] for r in rows] for c in names})
     con.register("_batch", arrow)
     try:
-        cols = ", ".join(_q(c) for c in columns)
-        con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _batch")
+        con.execute(f"INSERT INTO {table} ({', '.join(_q(c) for c in names)}) SELECT * FROM _batch")
     finally:
         con.unregister("_batch")
 
 
-@dataclass(frozen=True)
-class Parsed:
-    """A ReportResult flattened to plain tuples (cheap to send back from a worker process)."""
-
-    ok: bool
-    error: str | None = None
-    file: tuple = ()  # sha256, format, script, text
-    meta: tuple = ()  # METADATA_FIELDS, in order
-    values: list[tuple] = field(default_factory=list)  # EXTRACTED_COLUMNS without report_id
-    mentions: list[tuple] = field(default_factory=list)  # MENTION_COLUMNS without report_id
+# Metadata fields stored under another column name, as JSON: which signal decided each field.
+JSON_FIELDS = {"sources": "meta_sources"}
 
 
-def flatten_result(r: ReportResult) -> Parsed:
-    if not r.ok:
-        return Parsed(False, r.error)
-    return Parsed(
-        True,
-        None,
-        (r.sha256, r.format, r.script, r.text),
-        tuple(getattr(r.meta, f) for f in METADATA_FIELDS),
-        [
-            (k, float(v.value), v.unit, v.qualifier, bool(v.derived), v.evidence, v.start, v.end)
-            for k, v in r.indicators.items()
-        ],
-        [
-            (i, float(m.value), m.unit, m.qualifier, m.clause, m.start, m.end)
-            for i, m in enumerate(r.mentions)
-        ],
-    )
+def metadata_row(meta: Metadata) -> dict:
+    row = {f.name: getattr(meta, f.name) for f in fields(meta)}
+    for name, column in JSON_FIELDS.items():
+        row[column] = json.dumps(row.pop(name), ensure_ascii=False)
+    return row
+
+
+def report_rows(
+    report_id: str, source: str, r: ReportResult, mtime: datetime, at: datetime, parser_version: str
+) -> dict[str, list[dict]]:
+    """One parsed report as rows of each table, by field name."""
+    meta = metadata_row(r.meta)
+    report = {
+        "report_id": report_id,
+        "source": source,
+        **{f: getattr(r, f) for f in FILE_FIELDS},
+        **meta,
+        "ingested_at": at,
+        "is_current": True,
+        "duplicate_of": None,
+        "file_mtime": mtime,
+        "parser_version": parser_version,
+    }
+    values = [{"report_id": report_id, **asdict(v)} for v in r.indicators.values()]
+    for v in values:
+        v["value"], v["derived"] = float(v["value"]), bool(v["derived"])
+    mentions = [{"report_id": report_id, "seq": i, **asdict(m)} for i, m in enumerate(r.mentions)]
+    for m in mentions:
+        m["value"] = float(m["value"])
+    return {
+        "reports": [report],
+        "extracted_meta": [{"report_id": report_id, **meta}],
+        "extracted_indicators": values,
+        "mentions": mentions,
+    }
 
 
 class Batch:
     """Parsed reports waiting to be written: rows per table, written in one bulk insert each."""
 
     def __init__(self) -> None:
-        self.reports: list[tuple] = []
-        self.meta: list[tuple] = []
-        self.values: list[tuple] = []
-        self.mentions: list[tuple] = []
+        self.rows: dict[str, list[dict]] = {t: [] for t in COPIED_TABLES}
 
     @property
     def size(self) -> int:
-        return len(self.reports)
+        return len(self.rows["reports"])
 
     def add(
-        self, report_id: str, source: str, parsed: Parsed, mtime: datetime, at: datetime, parser_version: str
+        self, report_id: str, source: str, r: ReportResult, mtime: datetime, at: datetime, parser_version: str
     ) -> None:
-        sha256, fmt, script, text = parsed.file
-        self.reports.append(
-            (
-                report_id,
-                source,
-                sha256,
-                fmt,
-                script,
-                *parsed.meta,
-                text,
-                at,
-                True,
-                None,
-                mtime,
-                parser_version,
-            )
-        )
-        self.meta.append((report_id, *parsed.meta))
-        self.values.extend((report_id, *v) for v in parsed.values)
-        self.mentions.extend((report_id, *m) for m in parsed.mentions)
+        for table, rows in report_rows(report_id, source, r, mtime, at, parser_version).items():
+            self.rows[table].extend(rows)
 
     def write(self, con: duckdb.DuckDBPyConnection) -> None:
-        for table, cols, rows in (
-            ("reports", REPORT_COLUMNS, self.reports),
-            ("extracted_meta", META_COLUMNS, self.meta),
-            ("extracted_indicators", EXTRACTED_COLUMNS, self.values),
-            ("mentions", MENTION_COLUMNS, self.mentions),
-        ):
-            insert_rows(con, table, cols, _columns(cols, rows))
+        for table, rows in self.rows.items():
+            insert_rows(con, table, rows)
         self.__init__()
-
-
-def _columns(cols: Sequence[str], rows: list[tuple]) -> dict[str, list]:
-    """Rows to column lists (the shape Arrow wants)."""
-    if not rows:
-        return {c: [] for c in cols}
-    return dict(zip(cols, (list(c) for c in zip(*rows, strict=True)), strict=True))
 
 
 def copy_previous(con: duckdb.DuckDBPyConnection, reuse: Iterable[tuple[str, str, str, datetime]]) -> None:
@@ -215,32 +193,31 @@ def copy_previous(con: duckdb.DuckDBPyConnection, reuse: Iterable[tuple[str, str
     if not rows:
         return
     cols = ("report_id", "from_id", "source", "file_mtime")
-    types = (pa.string(), pa.string(), pa.string(), pa.timestamp("us"))
+    types = (pa.string(), pa.string(), pa.string(), pa.timestamp("us"))  # a None mtime keeps the previous
     con.register(
         "_reuse",
-        pa.table(
-            {c: pa.array([r[i] for r in rows], t) for i, (c, t) in enumerate(zip(cols, types, strict=True))}
-        ),
+        pa.table({c: pa.array([r[i] for r in rows], t) for i, (c, t) in enumerate(zip(cols, types, strict=True))}),
     )
+    fresh = {"report_id": "u.report_id", "source": "u.source", "is_current": "TRUE", "duplicate_of": "NULL",
+             "file_mtime": "coalesce(u.file_mtime, p.file_mtime)"}  # fmt: skip
+    meta = set(table_columns(con, "extracted_meta")) - {"report_id"}
     try:
-        meta = ", ".join(f"m.{c}" for c in METADATA_FIELDS)
-        con.execute(f"""
-            INSERT INTO reports ({", ".join(_q(c) for c in REPORT_COLUMNS)})
-            SELECT u.report_id, u.source, p.sha256, p.format, p.script, {meta}, p.text, p.ingested_at,
-                   TRUE, NULL, coalesce(u.file_mtime, p.file_mtime), p.parser_version
-            FROM _reuse u JOIN {PREV}.reports p ON p.report_id = u.from_id
-            JOIN {PREV}.extracted_meta m ON m.report_id = u.from_id""")
-        con.execute(f"""
-            INSERT INTO extracted_meta SELECT u.report_id, {meta}
-            FROM _reuse u JOIN {PREV}.extracted_meta m ON m.report_id = u.from_id""")
-        rest = ", ".join(f"e.{_q(c)}" for c in EXTRACTED_COLUMNS[1:])
-        con.execute(f"""
-            INSERT INTO extracted_indicators SELECT u.report_id, {rest}
-            FROM _reuse u JOIN {PREV}.extracted_indicators e ON e.report_id = u.from_id""")
-        rest = ", ".join(f"x.{_q(c)}" for c in MENTION_COLUMNS[1:])
-        con.execute(f"""
-            INSERT INTO mentions SELECT u.report_id, {rest}
-            FROM _reuse u JOIN {PREV}.mentions x ON x.report_id = u.from_id""")
+        for table in COPIED_TABLES:
+            names = table_columns(con, table)
+            alias = {"reports": "p", "extracted_meta": "m", "extracted_indicators": "p", "mentions": "p"}[
+                table
+            ]
+            picks = [
+                fresh.get(c) if c in fresh else (f"m.{_q(c)}" if c in meta else f"{alias}.{_q(c)}")
+                for c in names
+            ]
+            join_meta = (
+                f" JOIN {PREV}.extracted_meta m ON m.report_id = u.from_id" if table == "reports" else ""
+            )
+            con.execute(f"""
+                INSERT INTO {table} ({", ".join(_q(c) for c in names)})
+                SELECT {", ".join(picks)} FROM _reuse u
+                JOIN {PREV}.{table} {alias} ON {alias}.report_id = u.from_id{join_meta}""")
     finally:
         con.unregister("_reuse")
 
@@ -255,7 +232,9 @@ def write_indicator_defs(con: duckdb.DuckDBPyConnection, defs: Sequence[Indicato
             strict=True,
         ):
             rows[c].append(x)
-    insert_rows(con, "indicator_defs", cols, rows)
+    insert_rows(
+        con, "indicator_defs", [dict(zip(cols, r, strict=True)) for r in zip(*rows.values(), strict=True)]
+    )
 
 
 def apply_corrections(
@@ -282,16 +261,10 @@ def apply_corrections(
                 """INSERT INTO indicators VALUES (?, ?, ?, ?, 'exact', FALSE, ?, NULL, NULL, 'corrected')""",
                 [c.report_id, c.field, float(value), units[c.field], evidence],
             )
-    cols = ("report_id", "field", "new_value", "reason", "who", "at", "applied")
-    rows = {k: [] for k in cols}
-    for c in corrections:
-        for k, x in zip(
-            cols,
-            (c.report_id, c.field, c.new_value, c.reason, c.who, c.at, c.report_id in known),
-            strict=True,
-        ):
-            rows[k].append(x)
-    insert_rows(con, "corrections", cols, rows)
+    rows = [{**asdict(c), "applied": c.report_id in known} for c in corrections]
+    insert_rows(
+        con, "corrections", [{k: v for k, v in r.items() if k != "line"} for r in rows]
+    )  # line: for messages only
     return unmatched
 
 
@@ -304,30 +277,16 @@ def mark_duplicates(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str,
         FROM (SELECT report_id,
                      row_number() OVER w AS rn, first_value(report_id) OVER w AS first
               FROM reports WHERE jurisdiction IS NOT NULL AND year IS NOT NULL
-              WINDOW w AS (PARTITION BY jurisdiction, province, city, county, year
+              WINDOW w AS (PARTITION BY jurisdiction, department, province, city, county, year
                            ORDER BY file_mtime DESC NULLS LAST, report_id DESC)) d
         WHERE reports.report_id = d.report_id""")
     return con.execute("""SELECT report_id, duplicate_of, jurisdiction, year FROM reports
                           WHERE NOT is_current ORDER BY jurisdiction, year, report_id""").fetchall()
 
 
-def create_wide_view(con: duckdb.DuckDBPyConnection, defs: Sequence[Indicator]) -> None:
-    """report_wide: one row per current report, one column per indicator key (from the table)."""
-    for d in defs:
-        if not re.fullmatch(r"[a-z][a-z0-9_]*", d.key):
-            raise ValueError(f"指标键 {d.key!r} 不能作为列名")
-    cols = "".join(f",\n    max(i.value) FILTER (WHERE i.key = '{d.key}') AS {_q(d.key)}" for d in defs)
-    con.execute(f"""
-        CREATE VIEW report_wide AS
-        SELECT r.report_id, r.jurisdiction, r.province, r.city, r.county, r.level, r.year{cols}
-        FROM reports r LEFT JOIN indicators i ON i.report_id = r.report_id
-        WHERE r.is_current
-        GROUP BY r.report_id, r.jurisdiction, r.province, r.city, r.county, r.level, r.year""")
-
-
 def write_log(con: duckdb.DuckDBPyConnection, rows: Sequence[tuple]) -> None:
     """Append this run's ingest_log rows: LOG_COLUMNS tuples."""
-    insert_rows(con, "ingest_log", LOG_COLUMNS, _columns(LOG_COLUMNS, list(rows)))
+    insert_rows(con, "ingest_log", [dict(zip(LOG_COLUMNS, r, strict=True)) for r in rows])
 
 
 def _q(name: str) -> str:

@@ -15,6 +15,8 @@ from functools import lru_cache, partial
 from pipeline.parse.indicators import Indicator, Rule, load_indicators
 from pipeline.parse.numerals import parse_figure, qualifier_around
 from pipeline.parse.records import Value
+from pipeline.parse.structure import looks_back_over_years, mask_furniture, zero_loss_rate
+from pipeline.parse.table_reader import table_values
 
 SENTENCE = re.compile(r"[^。!?\n]+")  # a semicolon parts clauses of one sentence, not sentences
 EVIDENCE_BREAKS = frozenset(",;。!?\n:")  # an evidence clause runs between these
@@ -22,7 +24,6 @@ EVIDENCE_BREAKS = frozenset(",;。!?\n:")  # an evidence clause runs between the
 # 行政诉讼案件新收486件 is not about the 出庭 and 败诉 the clause named before it.
 VETO_BREAKS = EVIDENCE_BREAKS | {"、", "(", ")"}
 EVIDENCE_END = re.compile(r"[,;。!?\n:]")
-NON_SPACE = re.compile(r"\S")
 HAS_FIGURE = re.compile(r"[\d零〇一二两三四五六七八九十百千]")
 YEAR = re.compile(r"(20\d\d)年")
 # A clause that opens with a named place, then (past an organisation's name) a verb that carries a
@@ -81,8 +82,13 @@ def extract_indicators(
     text: str, year: int | None = None, level: str | None = None, jurisdiction: str | None = None
 ) -> Extraction:
     """Every key the text states, for the report year; absent keys are simply missing. With the
-    jurisdiction known, a clause whose subject is another named place is a sub-part of it."""
-    sentences = split_sentences(text, *find_plan(text))
+    jurisdiction known, a clause whose subject is another named place is a sub-part of it. Page
+    furniture is masked first; a document that looks back over several years gives nothing."""
+    if looks_back_over_years(text):
+        return Extraction({}, 0)
+    text = mask_furniture(text)
+    plan = find_plan(text)
+    sentences = split_sentences(text, *plan)
     starts = [s for s, _ in sentences]
     found: dict[str, set[int]] = {}
     follows: dict[str, list[tuple[int, int]]] = {}  # topic → the sentences that follow one naming it
@@ -93,7 +99,11 @@ def extract_indicators(
     def read(ind: Indicator, m: re.Match, sentence_start: int) -> Value | None:
         try:
             return read_match(text, m, ind, year, level, sentence_start, jurisdiction, so_far)
-        except (ValueError, KeyError, OverflowError):
+        except (
+            ValueError,
+            KeyError,
+            ArithmeticError,
+        ):  # ArithmeticError: a giant figure overflows Decimal too
             unreadable[0] += 1
             return None
 
@@ -116,6 +126,11 @@ def extract_indicators(
                 candidates += [(v, rank, v.start) for v in read_rule(rule, text, s, e, partial(read, ind))]
         if candidates:
             values[ind.key] = pick_candidate(candidates, ind.pick)
+    for key, value in table_values(text, year).items():  # a table fills what the prose did not say
+        if key not in values and not plan[0] <= (value.start or 0) < plan[1]:
+            values[key] = value
+    if "litigation_loss_rate" not in values and (zero := zero_loss_rate(text, year, plan[0])):
+        values["litigation_loss_rate"] = zero
     return Extraction(values, unreadable[0])
 
 
@@ -144,13 +159,12 @@ def carried(text: str, sentences: list[tuple[int, int]], topic: str) -> list[tup
     受理行政复议案件47件。审结45件,… the second still speaks of reconsideration. The 。, line breaks and
     topic are found once and bisected: a text without 。 (table lines) is not rescanned per sentence."""
     periods, newlines, topics = positions(text, "。"), positions(text, "\n"), positions(text, topic)
-    solid: dict[int, int] = {}  # start → its first non-space character, found once per start
     out = []
     for s, e in sentences:
-        lo = bisect_left(periods, max(0, s - 1))  # the previous sentence: from after the last 。 before
-        lo = periods[lo - 1] + 1 if lo else 0
+        p, n = bisect_left(periods, max(0, s - 1)), bisect_left(newlines, s)
+        lo = max(periods[p - 1] if p else -1, newlines[n - 1] if n else -1) + 1  # after the 。 or line break
         k = bisect_left(topics, lo)
-        if k < len(topics) and topics[k] + len(topic) <= s and not spans_lines(text, newlines, lo, s, solid):
+        if k < len(topics) and topics[k] + len(topic) <= s:
             out.append((s, e))
     return out
 
@@ -162,22 +176,6 @@ def positions(text: str, needle: str) -> list[int]:
         out.append(i)
         i = text.find(needle, i + 1)
     return out
-
-
-def spans_lines(text: str, newlines: list[int], lo: int, hi: int, solid: dict[int, int]) -> bool:
-    """`"\n" in text[lo:hi].strip()`, without copying the span: a line break between its first and
-    last non-space characters (`newlines` is every line break of the text, in order)."""
-    k = bisect_left(newlines, lo)
-    if k == len(newlines) or newlines[k] >= hi:
-        return False  # no line break at all
-    if lo not in solid:
-        m = NON_SPACE.search(text, lo)
-        solid[lo] = m.start() if m else len(text)
-    last = hi - 1
-    while last >= lo and text[last].isspace():
-        last -= 1
-    k = bisect_right(newlines, solid[lo])
-    return k < len(newlines) and newlines[k] < last
 
 
 def split_sentences(text: str, stop: int, resume: int | None = None) -> list[tuple[int, int]]:

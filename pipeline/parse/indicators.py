@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from pipeline.parse.numerals import COUNT_UNITS, MONEY_UNITS, RATE_UNITS
+from pipeline.parse.numerals import COUNT_UNITS, RATE_UNITS
 
 TABLE = Path(__file__).with_name("indicators.toml")
 
-KINDS = ("count", "rate", "money")
+KINDS = ("count", "rate")
 DIRECTIONS = ("higher", "lower", "neutral")
 PICKS = ("first", "max")
 
@@ -24,9 +24,8 @@ PICKS = ("first", "max")
 UNITS: dict[str, dict[str, float]] = {
     "count": dict.fromkeys(COUNT_UNITS, 1.0),
     "rate": dict.fromkeys(RATE_UNITS, 1.0),
-    "money": dict(MONEY_UNITS),
 }
-DISPLAY_UNIT = {"count": "件", "rate": "%", "money": "万元"}
+DISPLAY_UNIT = {"count": "件", "rate": "%"}
 
 
 class IndicatorTableError(Exception):
@@ -63,8 +62,7 @@ class Indicator:
     units: dict[str, float]
     anchors: tuple[str, ...] = ()
     rules: tuple[Rule, ...] = field(default=(), repr=False)
-    vetoes: tuple[re.Pattern, ...] = field(default=(), repr=False)
-    veto: re.Pattern | None = field(default=None, repr=False)  # all vetoes in one pattern, for speed
+    veto: re.Pattern | None = field(default=None, repr=False)  # the row's vetoes as one pattern
     subpart_veto: re.Pattern | None = field(default=None, repr=False)  # tried on the sentence so far
     sentence_veto: re.Pattern | None = field(default=None, repr=False)  # likewise, for every level
     examples: tuple[Example, ...] = field(default=(), repr=False)
@@ -117,8 +115,8 @@ def load_indicators(path: Path = TABLE) -> tuple[Indicator, ...]:
         lo, hi = row["range"]
         try:
             rules = tuple(_compile_rule(p) for p in row.get("patterns", []))
-            vetoes = tuple(re.compile(v) for v in (*default_vetoes, *row.get("vetoes", [])))
-            veto = re.compile("|".join(f"(?:{v.pattern})" for v in vetoes))
+            vetoes = (*default_vetoes, *row.get("vetoes", []))
+            veto = re.compile("|".join(f"(?:{re.compile(v).pattern})" for v in vetoes))
             sentence = [
                 *default_sentence_vetoes,
                 *group_sentence_vetoes[row["group"]],
@@ -146,7 +144,6 @@ def load_indicators(path: Path = TABLE) -> tuple[Indicator, ...]:
                 units=units,
                 anchors=tuple(row["anchors"]),
                 rules=rules,
-                vetoes=vetoes,
                 veto=veto,
                 subpart_veto=subpart_veto,
                 sentence_veto=sentence_veto,

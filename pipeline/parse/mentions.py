@@ -25,7 +25,11 @@ def find_mentions(text: str) -> list[Mention]:
             continue
         try:
             value, qualifier = parse_figure(fig)
-        except (ValueError, KeyError, OverflowError):
+        except (
+            ValueError,
+            KeyError,
+            ArithmeticError,
+        ):  # ArithmeticError: a giant figure overflows Decimal too
             continue
         start, end = m.start("fig"), m.end()
         if qualifier == "exact":

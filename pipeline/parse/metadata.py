@@ -1,191 +1,109 @@
 """Find who published a report and which year it describes (spec: Report metadata).
 
-Places come from the division table shipped inside the `cpca` package (adcodes.csv), indexed once
-per process. The jurisdiction is read, in order of trust, from the title line, the HTML title, the
-opening sentence, the signature, then the most-named `XX县人民政府`. Only the head, the tail and a
-few targeted searches are scanned, so a report takes microseconds once the table is loaded.
+Every signal on the page proposes a subject (a place, a township, a department, or only a level):
+the title, the page header fields (发布机构, 来源, 栏目), the opening sentence (after clauses such as
+`在县委、县政府的坚强领导下,`), `现将…情况报告如下`, the signature, `我县`/`全省` with the place the text
+names most. The first one in that order of trust gives the jurisdiction; the others, the division
+code of an 索引号 or 统一社会信用代码 and the superior an addressee line names (`中共某州委、某州人民政府:`)
+are context that settles a name shared by several places (18 places are called 桥头镇). A name the
+context does not settle keeps province, city and county null. `sources` says which signal decided
+each field. Only the head, the tail and a few targeted searches are scanned.
 
 Decisions: a municipality's district has the municipality as its city; the municipality's own
-government is level province with city null; a county-level unit ruled directly by its province
-(济源市, 仙桃市, Hainan's counties) has city null, since no 地级 unit exists above it. A name that
-OpenCC rewrites on the way in (normalise.py turns 乾安县 into 干安县 even in simplified text, and a
-machine-converted traditional page writes 浚县 as 濬縣) is found in its rewritten form and reported
-under the table's own name.
+government is level province with city null; a county-level unit ruled by its province (济源市) has
+city null. A former name (郫县, 2016) lands on today's unit but is reported as written. A department's
+report has the department's government as jurisdiction, level `department`; whole-country figures
+(全国…, 司法部 as the speaker) are level `national`, jurisdiction `全国`.
 """
 
 from __future__ import annotations
 
-import csv
-import importlib.util
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
-from functools import cache
-from pathlib import Path
+from dataclasses import dataclass
 
+from pipeline.parse.places import Place, Places, load_places
 from pipeline.parse.records import Metadata
 
-HEAD, TAIL = 600, 300  # characters scanned for the title/opening and for the signature
-MUNICIPALITIES = ("11", "12", "31", "50")  # 北京 天津 上海 重庆 (adcode prefixes)
-PLACEHOLDERS = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}  # groupings, not governments
-# The cpca table predates some renamings (梁平县 → 梁平区, 那曲地区 → 那曲市): the stem with the newer
-# suffix also finds the unit, but only with a suffix, never as a bare word.
-RENAMED = {"county": {"县": ("市", "区"), "市": ("区",)}, "prefecture": {"地区": ("市",)}}
-AUTONOMOUS = ("自治州", "自治县", "自治旗")  # short forms drop the peoples: 恩施土家族苗族自治州 → 恩施州
-# City stems that are everyday words: never counted as a mention of the city.
-COMMON_WORDS = {"中山", "开封", "安康", "长治", "大同", "通化", "白城", "三明", "吉安", "白山", "金昌"}
+__all__ = ["Place", "Places", "find_metadata", "load_places", "match_at", "match_before"]
 
+HEAD, TAIL = 900, 300  # characters scanned for the title/header/opening and for the signature
 # Lines that are never the title: portal labels and the report's own outline headings.
 NOT_TITLE = re.compile(
-    r"\s*(?:索引号|发布机构|当前位置|文章来源|信息来源|来源|作者|发布时间|发布日期|成文日期|文件编号|"
-    r"组配分类|有效性|主题分类|点击|浏览|[一二三四五六七八九十]+、|\(?[一二三四五六七八九十\d]+[).、])"
+    r"\s*(?:索\s*引\s*号|信息索引号|发布机构|当前位置|您当前的位置|文章来源|信息来源|来源|作者|发布时间|发布日期|成文日期|"
+    r"文件编号|组配分类|有效性|主题分类|点击|浏览|首页|[一二三四五六七八九十]+、|\(?[一二三四五六七八九十\d]+[).、])"
 )
-TITLE_WORDS = re.compile(r"(?:法治|依法行政).*(?:报告|情况)")
-TITLE_PREFIX = re.compile(r"^(?:\s*中共\S{1,20}?委(?:员会)?[\s、,和与]*|\s*关于|\s*20\d\d年度?)+")
-GOVERNMENT = ("人民政府", "政府", "办事处")
-# 乡 before 镇/村 and 镇 before 化 are words (乡镇, 乡村, 城镇化), not a township's suffix.
-TOWNSHIP = re.compile(r"\s*(?P<body>[\u4e00-\u9fff]{2,6}?)(?:镇(?!化)|乡(?![镇村])|街道)")
-TOWNSHIP_STOP = set("我本全各该在的县市省乡镇街")
+TITLE_WORDS = re.compile(
+    r"(?:法治|依法行政|行政复议|行政诉讼|行政应诉|调解|司法).*(?:报告|情况|总结|统计|白皮书)"
+)
+TITLE_PREFIX = re.compile(
+    r"^(?:\s*[\[【(][^\]】)]{1,10}[\]】)]|\s*中共\S{1,20}?委(?:员会)?[\s、,和与]*|\s*关于|\s*20\d\d年度?|\s+)+"
+)
+GOVERNMENT = ("人民政府", "政府", "办事处", "街道办事处")
+TOWNSHIP = re.compile(r"\s*(?P<body>[\u4e00-\u9fff]{2,7}?)(?:镇(?!化)|乡(?![镇村])|街道|苏木)")
+TOWNSHIP_STOP = set("我本全各该在的县市省乡镇区")
 NOT_TOWNSHIP = ("城镇", "城乡")
-DEPARTMENT = re.compile(r"\s*([\u4e00-\u9fff]{1,12}?(?:局|委员会|办公室|厅|委))")
-NOT_DEPARTMENT = tuple("格局 大局 布局 全局 开局 党委 县委 市委 区委 省委 镇委 乡委 大厅".split())
-UNKNOWN_PLACE = re.compile(r"\s*([\u4e00-\u9fff]{2,8}?[县市区旗州盟])(?=人民政府|关于|20\d\d|\s|$)")
+DEPARTMENT = re.compile(r"\s*([\u4e00-\u9fff]{1,12}?(?:局|厅|委员会|办公室|管理委员会))(?![长])")
+NOT_DEPARTMENT = tuple("格局 大局 布局 全局 开局 党委 县委 市委 区委 省委 镇委 乡委 大厅 结局 当局".split())
+UNKNOWN_PLACE = re.compile(r"\s*([\u4e00-\u9fff]{2,8}?(?:新区|[县市区旗州盟]))(?=人民政府|关于|20\d\d|\s|$)")
 SUFFIX_LEVEL = {"省": "province", "州": "prefecture", "盟": "prefecture"} | dict.fromkeys("县区旗", "county")
-OPENING = re.compile(r"(?<![\d\-~至])(20\d\d)\s*年(?:度|以来)?\s*,")
-ADDRESSEE = re.compile(r"(?m)^[ \t]*([\u4e00-\u9fff]{2,12}?)人民政府[ \t]*:[ \t]*$")
+# The opening: a year, `今年以来`…, then up to three clauses such as `在县委、县政府的坚强领导下,`.
+OPENING = re.compile(
+    r"(?:(?<![\d\-~至—])(20\d\d)\s*年(?!\s*\d{0,2}\s*月)(?P<since>以来)?度?|今年以来|近年来|一年来|[“\"]?十[一二三四五]五[”\"]?(?:时期)?以来"
+    r"|(?m:^)(?=在))\s*,?\s*"
+    r"(?P<clauses>(?:(?:在|按照|根据|围绕|坚持)[^,。\n]{0,50}?(?:下|之际|要求|部署|中心|上|中),\s*){0,3})"
+)
+REPORT_AS = re.compile(
+    r"现将\s*(?:20\d\d年度?)?([^,。\n]{2,40}?)(?:20\d\d年度?)?[^,。\n]{0,20}?(?:报告|汇报|公开)如下"
+)
+ADDRESSEE = re.compile(r"(?m)^[ \t]*((?:中共)?[\u4e00-\u9fff、 ]{2,40}?)[ \t]*:[ \t]*$")
 SIGNATURE = re.compile(r"(20\d\d)\s*年\s*\d{0,2}\s*月\s*\d{0,2}\s*日")
 SIGNER_SUFFIX = ("人民政府", "政府", "办事处", "局", "委员会", "办公室", "厅")
 TITLE_PARTS = re.compile(r"\s*[_|–—]+\s*")  # `报告标题_海盐县人民政府`
 LINES = re.compile(r"[^\n|]+")  # portal pages put the title in a table cell: `| 标题 |`
 SENTENCE_MARKS = re.compile("[,。;]")
-YEAR = re.compile(r"(?<![\d\-~至])(20\d\d)\s*年")
-NAMED_GOVERNMENT = ("县", "市", "区", "旗")  # the fallback counts only `XX县/市/区/旗人民政府`
+YEAR = re.compile(r"(?<![\d\-~至—])(20\d\d)\s*年(?!\s*\d{1,2}\s*月\s*\d{1,2}\s*日)")
+YEARBOOK = re.compile(r"(20\d\d)\s*卷")
+ROC_YEAR = re.compile(r"(?<!\d)(1[01]\d|9\d)\s*年")  # 民国纪年 (108年 = 2019) in Taiwan's pages
+NAMED_GOVERNMENT = ("县", "市", "区", "旗")  # the fallback counts `XX县/市/区/旗人民政府`
+# Page header fields that name the publisher: `发布机构: 白鹤街道`, `来源:静海区人民政府办公室`.
+HEADER = re.compile(
+    r"(发布机构|信息来源|文章来源|来源|栏目|责任部门)\s*[\]】:|]?\s*[::]?\s*\|?\s*([\u4e00-\u9fff]{2,20})"
+)
+CODE = re.compile(
+    r"(?:索\s*引\s*号|信用代码)[^\n\d]{0,12}(?:(?<![0-9A-Z])1[1-9](\d{6})[0-9A-Z]{10}(?![0-9A-Z])|(\d{6})/(?:19|20)\d\d)"
+)
+OWN = re.compile(r"我(省|区|市|州|盟|县|旗|镇|乡|街道|局|厅|委)")
+WHOLE = re.compile(r"全(省|市|州|县|旗|镇|乡|街道)|(省|市|州|县|区|镇)委、\2政府")
+OWN_LEVEL = {
+    "省": "province",
+    "市": "prefecture",
+    "州": "prefecture",
+    "盟": "prefecture",
+    "县": "county",
+    "旗": "county",
+    "镇": "township",
+    "乡": "township",
+    "街道": "township",
+}
+NATIONAL = re.compile(r"全国(?:各级)?(?:行政复议机关|法院|人民法院|司法行政|共|各地|法律援助|人民调解)")
+DEPT_SHORT = re.compile(r"(?<![\u4e00-\u9fff])(?:省|市|区|县)?(司法厅|司法局)")
 
 
 @dataclass(frozen=True)
-class Place:
-    """One row of the division table with its province, city and county filled in."""
+class Subject:
+    """What one signal says about the publisher: its name as written, level, department, places."""
 
-    name: str
-    code: str  # 12-digit adcode
-    level: str  # province | prefecture | county
-    province: str | None
-    city: str | None
-    county: str | None
-
-
-@dataclass(frozen=True)
-class Places:
-    """The division table indexed by every written form (full names, short and renamed forms)."""
-
-    names: dict[str, tuple[Place, ...]]
-    stems: dict[str, str]  # province/prefecture full name → its bare stem (浙江省 → 浙江)
-    respelled: dict[str, str]  # a form only OpenCC writes → the name it stands for (干安县 → 乾安县)
-    longest: int
-    firsts: frozenset[str]  # first and last characters of all names: a cheap gate before lookups
-    lasts: frozenset[str]
-
-
-@dataclass(frozen=True)
-class Found:
-    """A jurisdiction read from one source: its name as written and the places it may sit in."""
-
-    name: str
+    signal: str  # 标题 | 发布机构 | 来源 | 栏目 | 开头 | 落款 | 我县 … | 全文
+    name: str | None
     level: str | None
+    department: str | None
     places: tuple[Place, ...]
-
-
-def _cpca_file(name: str) -> Path:
-    """A resource shipped with cpca, located without importing cpca (which loads pandas)."""
-    spec = importlib.util.find_spec("cpca")
-    return Path(next(iter(spec.submodule_search_locations))) / "resources" / name
-
-
-def _strip_peoples(stem: str, peoples: list[str]) -> str:
-    while hit := next((p for p in peoples if stem.endswith(p) and len(stem) > len(p)), None):
-        stem = stem[: -len(hit)]
-    return stem
-
-
-def _place(code: str, name: str, rows: dict[str, str]) -> tuple[Place, str]:
-    """One table row as a Place, with the bare stem that counts as a mention of it (浙江省 → 浙江)."""
-    province = rows.get(code[:2] + "0" * 10)
-    if code[2:] == "0" * 10:
-        return Place(name, code, "province", name, None, None), name[
-            : 3 if name[:3] in ("内蒙古", "黑龙江") else 2
-        ]
-    if code[4:] == "0" * 8:
-        return Place(name, code, "prefecture", province, name, None), re.sub("(市|地区|盟)$", "", name)
-    city = province if code[:2] in MUNICIPALITIES else rows.get(code[:4] + "0" * 8)
-    return Place(name, code, "county", province, None if city in PLACEHOLDERS else city, name), ""
-
-
-@cache
-def load_places() -> Places:
-    """Read cpca's adcodes.csv once per process and index every place by its written forms."""
-    with open(_cpca_file("adcodes.csv"), encoding="utf-8", newline="") as f:
-        rows = {r["adcode"]: r["name"] for r in csv.DictReader(f)}
-    with open(_cpca_file("56_nations.csv"), encoding="utf-8") as f:
-        nations = [n.strip() for n in f if n.strip()]
-    peoples = sorted({*nations, *(n[:-1] for n in nations if len(n) >= 3), "各族"}, key=len, reverse=True)
-    names: dict[str, list[Place]] = {}
-    stems: dict[str, str] = {}
-    for code, name in rows.items():
-        if name in PLACEHOLDERS:
-            continue
-        place, stem = _place(code, name, rows)
-        names.setdefault(name, []).append(place)
-        if name.endswith(AUTONOMOUS) and len(short := _strip_peoples(name[:-3], peoples)) >= 2:
-            names.setdefault(short + name[-1], []).append(place)
-            stem = short if place.level == "prefecture" else stem
-        if len(stem) >= 2 and stem not in COMMON_WORDS:
-            stems[name] = stem
-    full = set(names)
-    # Prefectures first: when 那曲地区 became 那曲市, 那曲县 became a district, so 那曲市 is the prefecture.
-    for place in sorted(
-        (p for n in full for p in names[n] if p.name == n), key=lambda p: p.level != "prefecture"
-    ):
-        own = {"county": "county", "prefecture": "city"}.get(place.level)
-        for old, news in RENAMED.get(place.level, {}).items():
-            if place.name.endswith(old) and len(stem := place.name[: -len(old)]) >= 2:
-                for form in (stem + new for new in news if stem + new not in full):
-                    taken = names.setdefault(form, [])
-                    if not taken or taken[0].level == place.level:
-                        taken.append(replace(place, name=form, **{own: form}))
-    sources: dict[str, set[str]] = {}
-    for name, form in converted_forms(list(names)):
-        sources.setdefault(form, set()).add(name)
-    # A form that is itself a name, or that two names turn into, finds nothing new: never a guess.
-    respelled = {form: name for form, (name, *more) in sources.items() if not more and form not in names}
-    for form, name in respelled.items():
-        names[form] = list(names[name])
-    firsts, lasts = frozenset(n[0] for n in names), frozenset(n[-1] for n in names)
-    return Places(
-        {k: tuple(v) for k, v in names.items()}, stems, respelled, max(map(len, names)), firsts, lasts
-    )
-
-
-def converted_forms(names: list[str]) -> list[tuple[str, str]]:
-    """(name, form) for every name that normalising changes: OpenCC t2s maps 乾 to 干 even in a
-    simplified text (乾县 → 干县), and a page converted s2t and back keeps variants (浚县 → 濬县)."""
-    import opencc
-
-    from pipeline.parse.normalise import _t2s
-
-    joined = "\n".join(names)  # one call each: a name never spans a line
-    out = []
-    for forms in (_t2s().convert(joined), _t2s().convert(opencc.OpenCC("s2t").convert(joined))):
-        out += [(n, f) for n, f in zip(names, forms.split("\n"), strict=True) if f != n]
-    return out
-
-
-def _prefix(place: Place) -> str:
-    """The adcode prefix shared by everything inside a place."""
-    return place.code[: {"province": 2, "prefecture": 4}.get(place.level, 6)]
+    explicit: bool = False  # `XX人民政府` written out: a government's own report
 
 
 def match_at(s: str, p: int, table: Places) -> tuple[str, tuple[Place, ...]] | None:
-    """The longest place name written at s[p:]."""
+    """The longest county-or-above name written at s[p:]."""
     if s[p : p + 1] not in table.firsts:
         return None
     for k in range(min(table.longest, len(s) - p), 1, -1):
@@ -195,7 +113,7 @@ def match_at(s: str, p: int, table: Places) -> tuple[str, tuple[Place, ...]] | N
 
 
 def match_before(s: str, i: int, table: Places) -> tuple[str, tuple[Place, ...]] | None:
-    """The longest place name that ends right before s[i]."""
+    """The longest county-or-above name that ends right before s[i]."""
     if s[i - 1 : i] not in table.lasts:
         return None
     for k in range(min(table.longest, i), 1, -1):
@@ -204,91 +122,182 @@ def match_before(s: str, i: int, table: Places) -> tuple[str, tuple[Place, ...]]
     return None
 
 
-def narrow(chain: list[tuple[str, tuple[Place, ...]]]) -> tuple[Place, ...]:
-    """Candidates of the last name in `宁波市慈溪市…` that lie inside the names written before it."""
-    places = chain[-1][1]
-    for _, parents in chain[:-1]:
-        prefixes = tuple(map(_prefix, parents))
-        places = tuple(p for p in places if p.code.startswith(prefixes)) or places
+def narrow(places: tuple[Place, ...], parents: list[tuple[Place, ...]]) -> tuple[Place, ...]:
+    """The places that lie inside the names written before them (`宁波市慈溪市`)."""
+    for within in parents:
+        places = tuple(p for p in places if any(p.within(w) for w in within)) or places
     return places
 
 
-def choose(places: tuple[Place, ...], text: str, table: Places) -> Place | None:
-    """One place, or the one whose city (2) or province (1) the text names; None while ambiguous."""
-    if len({p.code for p in places}) == 1:
-        return places[0]
-
-    def named(name: str | None) -> bool:
-        if not name:
-            return False
-        stem = table.stems.get(name)
-        return name in text or bool(stem and stem in text)
-
-    scores = Counter({p: 2 * (p.city != p.province and named(p.city)) + named(p.province) for p in places})
-    (best, top), *rest = scores.most_common()
-    return best if top and all(n < top for _, n in rest) else None
-
-
-def read_subject(s: str, text: str, table: Places, title: bool = False) -> Found | None:
-    """Read `[places][township | department]` at the start of s: 慈溪市桥头镇, 嘉兴市司法局, 海盐县."""
+def read_subject(s: str, table: Places, signal: str, title: bool = False) -> Subject | None:
+    """Read `[places][township | department | 人民政府]` at the start of s: 慈溪市桥头镇, 嘉兴市司法局."""
     s, chain, p = s.lstrip(), [], 0
     while hit := match_at(s, p, table):
         chain.append(hit)
         p += len(hit[0])
         while s[p : p + 1] == " ":  # 杭州市 西湖区
             p += 1
-    rest, places = s[p:], narrow(chain) if chain else ()
-    chain = [(table.respelled.get(name, name), where) for name, where in chain]  # 干安县 → 乾安县
-    if rest.startswith(GOVERNMENT) and chain:
-        return Found(chain[-1][0], None, places)
+    rest = s[p:]
+    parents = [places for _, places in chain[:-1]]
+    places = narrow(chain[-1][1], parents) if chain else ()
+    name = table.respelled.get(chain[-1][0], chain[-1][0]) if chain else None
+    if chain and rest.startswith(GOVERNMENT):
+        return Subject(signal, name, None, None, places, explicit=True)
     m = TOWNSHIP.match(rest)
-    if m and not TOWNSHIP_STOP & set(m["body"]) and not (name := m[0].lstrip()).endswith(NOT_TOWNSHIP):
-        if not any(pl.level == "county" for pl in places):
-            places = township_places(name, places, text, table) or places
-        return Found(name, "township", places)
+    if m and not TOWNSHIP_STOP & set(m["body"]) and not (town := m[0].lstrip()).endswith(NOT_TOWNSHIP):
+        within = [places] if chain else []
+        towns = narrow(table.township(town), within) if chain else table.township(town)
+        if chain and not any(t.within(w) for t in towns for w in places):
+            towns = places  # renamed or new since the table: the county written before it places it
+        return Subject(
+            signal,
+            table.respelled.get(town, town),
+            "township",
+            None,
+            towns,
+            explicit=rest[m.end() :].startswith(GOVERNMENT),
+        )
     m = DEPARTMENT.match(rest)
-    if chain and m and not m[1].endswith(NOT_DEPARTMENT) and not m[1].startswith(GOVERNMENT):
-        return Found("".join(name for name, _ in chain) + m[1], "department", places)
+    if m and not m[1].endswith(NOT_DEPARTMENT) and not m[1].startswith(GOVERNMENT) and (chain or title):
+        if chain or m[1].lstrip().startswith(("县", "市", "区", "省")) or m[1].endswith(("局", "厅")):
+            dept = m[1].lstrip()
+            if not chain and dept[0] in "县市区省" and not dept.startswith("市场"):
+                dept = dept[1:]  # 县司法局 → 司法局; 市场监督管理局 keeps its 市
+            return Subject(signal, name, "department", dept, places)
     if chain:
-        return Found(chain[-1][0], None, places)
+        return Subject(signal, name, None, None, places)
     if title and (m := UNKNOWN_PLACE.match(rest)):
-        return Found(m[1], SUFFIX_LEVEL.get(m[1][-1]), ())
+        return Subject(signal, m[1], SUFFIX_LEVEL.get(m[1][-1]), None, ())
     return None
 
 
-def township_places(name: str, within: tuple[Place, ...], text: str, table: Places) -> tuple[Place, ...]:
-    """The county (or city) written right before the township anywhere in the text: `慈溪市桥头镇`."""
-    prefixes = tuple(map(_prefix, within)) or ("",)
-    near = (place for i in _find_all(text, name) if (hit := match_before(text, i, table)) for place in hit[1])
-    found = tuple(p for p in near if p.level != "province" and p.code.startswith(prefixes))
-    if found:
-        return found
-    # A township's report is often addressed to its county (`兴化市人民政府:` on its own line at the head)
-    m = ADDRESSEE.search(text, 0, HEAD)
-    hit = match_at(m[1], 0, table) if m else None
-    if hit is None or hit[0] != m[1]:
-        return ()
-    return tuple(p for p in hit[1] if p.level == "county" and p.code.startswith(prefixes))
+def find_title_lines(head: str) -> tuple[list[str], int]:
+    """Lines of the head that read like a report title or a headline, skipping portal boilerplate;
+    and where the first one ends (the opening is searched after it)."""
+    out, end = [], 0
+    for m in LINES.finditer(head):
+        line = m.group().strip()
+        if not 6 <= len(line) <= 80 or ">" in line or NOT_TITLE.match(line) or "。" in line:
+            continue
+        if TITLE_WORDS.search(line) and not SENTENCE_MARKS.search(line.replace("、", "")):
+            out.append(line)
+            end = end or m.end()
+    return out, end
 
 
-def _find_all(text: str, word: str, limit: int = 20) -> list[int]:
-    """Offsets of the first `limit` occurrences of word (str.find is far faster than a regex)."""
-    out, i = [], text.find(word)
-    while i != -1 and len(out) < limit:
-        out.append(i)
-        i = text.find(word, i + 1)
+def headline(head: str, table: Places) -> Subject | None:
+    """A first line that opens with a place though no title words follow: `天津市南开区政府2014年度…`,
+    `苏州市公布…`; only among the first few lines, which portals leave to the page's title."""
+    for n, m in enumerate(LINES.finditer(head)):
+        line = m.group().strip()
+        if n >= 6:
+            break
+        if 6 <= len(line) <= 60 and "。" not in line and not NOT_TITLE.match(line) and not line.endswith(":"):
+            if (f := read_subject(TITLE_PREFIX.sub("", line), table, "标题", True)) and (
+                f.name or f.department
+            ):
+                return f
+    return None
+
+
+def header_subjects(head: str, table: Places) -> list[Subject]:
+    """The publisher the page's header fields name: `发布机构: 兖州区新驿镇`, `栏目:湖北省司法厅-通知公告`."""
+    out = []
+    for m in HEADER.finditer(head):
+        label = {"信息来源": "来源", "文章来源": "来源"}.get(m[1], m[1])
+        if f := read_subject(m[2], table, label):
+            out.append(f)
     return out
 
 
-def find_title_line(head: str) -> tuple[str | None, int]:
-    """The first line of the head that reads like a report title, skipping portal boilerplate."""
-    for m in LINES.finditer(head):
-        line = m.group().strip()
-        if not 6 <= len(line) <= 80 or ">" in line or not TITLE_WORDS.search(line):
-            continue
-        if not NOT_TITLE.match(line) and not SENTENCE_MARKS.search(line):
-            return line, m.end()
-    return None, 0
+def division_code(head: str, table: Places) -> Place | None:
+    """The unit of the 6-digit division code inside an 索引号 or 统一社会信用代码 (11330703… → 330703)."""
+    for m in CODE.finditer(head):
+        code = m[1] or m[2]
+        for c in (code, code[:4]) if code[4:] != "00" else (code[:4], code[:2]):
+            if c in table.units and not c.endswith("00"):
+                return table.place(c)
+    return None
+
+
+def addressee(head: str, table: Places) -> tuple[tuple[Place, ...], str | None]:
+    """The superior a report is addressed to (`中共红河州委、红河州人民政府:`, `兴化市人民政府:`): its
+    places, and the level the report then has (one below) when the line names it by rank only."""
+    m = ADDRESSEE.search(head)
+    if not m:
+        return (), None
+    line = m[1]
+    for part in re.split(r"[、 ]", line):
+        part = re.sub(r"^中共|(?:委员会|委|人民政府|政府|人大常委会|人大)$", "", part)
+        if (hit := match_at(part, 0, table)) and hit[0] == part:
+            return hit[1], None
+    return (), None
+
+
+def stem_index(table: Places) -> dict[str, tuple[Place, ...]]:
+    """Province and prefecture stems (荆州, 江苏) → their places, for openings that drop the suffix."""
+    if not hasattr(stem_index, "cache"):
+        out: dict[str, list[Place]] = {}
+        for full, stem in table.stems.items():
+            out.setdefault(stem, []).extend(p for p in table.names.get(full, ()) if p.name == full)
+        stem_index.cache = {k: tuple(v) for k, v in out.items() if v}
+    return stem_index.cache
+
+
+def opening_subject(text: str, start: int, table: Places) -> tuple[Subject | None, re.Match | None, tuple]:
+    """The subject of the body's first sentence (`2023年,在县委的领导下,某县坚持…`, `2021年,荆州…`),
+    and the places its clauses name as superiors (`在文峰区委、区政府的领导下`)."""
+    for m in OPENING.finditer(text, start, start + HEAD):
+        if m.start() > start + 400:
+            break
+        sentence = m["clauses"] + text[m.end() : m.end() + 80].split("。")[0]
+        superiors = tuple(
+            p
+            for i in _find_all(sentence, "在")
+            if (hit := match_at(sentence, i + 1, table))
+            for p in hit[1]
+            if p.level in ("prefecture", "county")
+        )
+        s = text[m.end() : m.end() + 40]
+        if f := read_subject(s, table, "开头"):
+            return f, m, superiors
+        stems = stem_index(table)
+        if stem := next((s[:k] for k in (3, 2) if s[:k] in stems and s[k : k + 1] not in "省市州县区"), None):
+            places = stems[stem]
+            return (
+                Subject("开头", places[0].name if len(places) == 1 else stem, None, None, places),
+                m,
+                superiors,
+            )
+        if m[1]:
+            return None, m, superiors
+    return None, None, ()
+
+
+# A news item whose figures a department gives: `从省司法厅获悉`, `重庆市司法局局长…介绍`.
+SPEAKER = re.compile(
+    r"从\s*([\u4e00-\u9fff]{0,12}?(?:司法厅|司法局|司法部))\s*(?:获悉|了解到)"
+    r"|([\u4e00-\u9fff]{2,12}?(?:司法厅|司法局|司法部))(?:党组书记、)?(?:厅长|局长|副厅长|副局长|部长|副部长|负责人|有关负责人)"
+)
+PARTY_TOWN = re.compile(r"中共([\u4e00-\u9fff]{2,7}?(?:镇|乡|街道))(?:党)?(?:工)?委")
+
+
+def speaker(head: str, table: Places) -> Subject | None:
+    """The department that gives a news item's figures, with its place (the text's own province
+    when it writes only `省司法厅`); 司法部 speaks for the whole country."""
+    m = SPEAKER.search(head)
+    if not m:
+        return None
+    body = m[1] or m[2]
+    if body.endswith("司法部"):
+        return Subject("开头", "全国", "national", None, ())
+    f = read_subject(body, table, "开头")
+    if f and f.name:
+        return Subject("开头", f.name, "department", body[-3:], f.places)
+    rank = {"省": "province", "市": "prefecture", "区": "county", "县": "county"}.get(body[-4:-3])
+    if rank and (g := most_mentioned(head, table, rank, (), least=1)):
+        return Subject("开头", g.name, "department", body[-3:], g.places)
+    return None
 
 
 def find_signer(before: str) -> str | None:
@@ -300,7 +309,16 @@ def find_signer(before: str) -> str | None:
     return before[i:] if before.endswith(SIGNER_SUFFIX) else None
 
 
-def most_named(text: str, table: Places) -> Found | None:
+def _find_all(text: str, word: str, limit: int = 20) -> list[int]:
+    """Offsets of the first `limit` occurrences of word (str.find is far faster than a regex)."""
+    out, i = [], text.find(word)
+    while i != -1 and len(out) < limit:
+        out.append(i)
+        i = text.find(word, i + 1)
+    return out
+
+
+def most_named(text: str, table: Places) -> Subject | None:
     """The place most often written as `XX县/市/区/旗人民政府`, if one leads the count outright."""
     counts: Counter[str] = Counter()
     places: dict[str, tuple[Place, ...]] = {}
@@ -310,43 +328,240 @@ def most_named(text: str, table: Places) -> Found | None:
             places[hit[0]] = hit[1]
     top = counts.most_common(2)
     if top and (len(top) == 1 or top[0][1] > top[1][1]):
-        return Found(table.respelled.get(top[0][0], top[0][0]), None, places[top[0][0]])
+        name = top[0][0]
+        return Subject("全文", table.respelled.get(name, name), None, None, places[name])
     return None
 
 
-def find_year(title: str | None, opening: re.Match | None, text: str, signed: int | None) -> int | None:
-    """The year described: title, opening `2024年,`, most frequent year before the signature, signature − 1."""
+def own_level(head: str) -> tuple[str | None, bool]:
+    """The level the text speaks of itself at (`我县`, `全省`, `县委、县政府`) and whether it says `我局`."""
+    levels = Counter()
+    department = False
+    for m in OWN.finditer(head):
+        if m[1] in ("局", "厅", "委"):
+            department = True
+        elif m[1] in OWN_LEVEL:
+            levels[OWN_LEVEL[m[1]]] += 2
+    for m in WHOLE.finditer(head):
+        if (word := m[1] or m[2]) in OWN_LEVEL:
+            levels[OWN_LEVEL[word]] += 1
+    top = levels.most_common(2)
+    level = top[0][0] if top and (len(top) == 1 or top[0][1] > top[1][1]) else None
+    return level, department
+
+
+def most_mentioned(
+    text: str, table: Places, level: str, within: tuple[Place, ...], least: int = 2
+) -> Subject | None:
+    """The place of `level` the text names most (full name, or a province's/city's stem), inside the
+    addressee's places if there are any, when one leads the count outright: `我县`… 《兴国县…》."""
+    counts: Counter[str] = Counter()  # by code: a short and a full form are one place
+    found: dict[str, tuple[Place, ...]] = {}
+    written: dict[str, Counter[str]] = {}
+    for name, places in table.names.items():
+        if name in table.respelled or name[0] not in text:
+            continue
+        hits = [p for p in places if p.level == level and (not within or any(p.within(w) for w in within))]
+        if len(hits) != 1:
+            continue
+        n = text.count(name)
+        stem = table.stems.get(hits[0].name) if level in ("province", "prefecture") else None
+        n = max(n, text.count(stem)) if stem and name.startswith(stem) else n
+        if not n:
+            continue
+        counts[hits[0].code] += n
+        found[hits[0].code] = tuple(hits)
+        written.setdefault(hits[0].code, Counter())[name] += n
+    top = counts.most_common(2)
+    if top and (len(top) == 1 or top[0][1] >= 2 * top[1][1]) and top[0][1] >= least:
+        code = top[0][0]
+        return Subject("全文", written[code].most_common(1)[0][0], level, None, found[code])
+    return None
+
+
+def choose(places: tuple[Place, ...], text: str, table: Places, context: tuple[Place, ...]) -> Place | None:
+    """One place, or the one the context holds (division code, addressee) or whose county (3), city
+    (2) or province (1) the text names; None while ambiguous."""
+    if len({p.code for p in places}) == 1:
+        return places[0]
+    inside = tuple(p for p in places if any(p.within(c) or c.within(p) for c in context))
+    if len({p.code for p in inside}) == 1:
+        return inside[0]
+    places = inside or places
+
+    def named(name: str | None) -> bool:
+        if not name:
+            return False
+        stem = table.stems.get(name)
+        return name in text or bool(stem and stem in text)
+
+    def score(p: Place) -> int:
+        county = 3 * (p.level == "township" and named(p.county))
+        return county + 2 * (p.city != p.province and named(p.city)) + named(p.province)
+
+    scores = Counter({p: score(p) for p in places})
+    (best, top), *rest = scores.most_common()
+    return best if top and all(n < top for _, n in rest) else None
+
+
+def find_year(
+    title: str | None, opening: re.Match | None, text: str, signed: int | None
+) -> tuple[int | None, str | None]:
+    """The year described and its signal: title, opening `2024年,`, `现将2018年…报告如下`, a yearbook's
+    `2022卷` (the year before), the most frequent year (before a signature's), the signature − 1."""
     if title and (m := YEAR.search(title)):
-        return int(m[1])
-    if opening:
-        return int(opening[1])
+        return int(m[1]), "标题"
+    if m := YEARBOOK.search(title or "") or YEARBOOK.search(text, 0, 120):
+        return int(m[1]) - 1, "标题"
+    if opening and opening[1] and not opening["since"]:
+        return int(opening[1]), "开头"
+    if (m := REPORT_AS.search(text, 0, HEAD * 2)) and (y := YEAR.search(m[0])):
+        return int(y[1]), "开头"
     years = Counter(y for m in YEAR.finditer(text) if (y := int(m[1])) < (signed or 2100))
     if years:
-        return max(years.items(), key=lambda kv: (kv[1], kv[0]))[0]
-    return signed - 1 if signed else None
+        return max(years.items(), key=lambda kv: (kv[1], kv[0]))[0], "正文"
+    if opening and opening[1]:  # `2024年以来,` and no other year
+        return int(opening[1]), "开头"
+    if signed:
+        return signed - 1, "落款"
+    if m := ROC_YEAR.match(text.lstrip()):
+        return int(m[1]) + 1911, "开头"
+    return None, None
 
 
 def find_metadata(text: str, title: str | None = None) -> Metadata:
-    """Jurisdiction, place, level and year of one normalised report (see module docstring)."""
+    """Jurisdiction, department, place, level and year of one normalised report (module docstring)."""
     table = load_places()
     head, tail = text[:HEAD], text[-TAIL:]
-    line, line_end = find_title_line(head)
+    lines, line_end = find_title_lines(head)
+    line = lines[0] if lines else None
     parts = sorted(TITLE_PARTS.split(title or ""), key=lambda t: not TITLE_WORDS.search(t))
-    opening = OPENING.search(head, line_end)
+    opening_found, opening, leaders = opening_subject(text, line_end, table)
     signature = next(reversed(list(SIGNATURE.finditer(tail))), None)
-    signed = int(signature[1]) if signature else None
     signer = find_signer(tail[: signature.start()]) if signature else None
-    subjects = [(TITLE_PREFIX.sub("", t), True) for t in (line, *parts) if t]
-    subjects += [(text[opening.end() : opening.end() + 40], False)] if opening else []
-    subjects += [(signer, False)] if signer else []
-    found = next((f for s, is_title in subjects if (f := read_subject(s, text, table, is_title))), None)
-    found = found or most_named(text, table)
-    year = find_year(next((t for t in (line, title) if t and YEAR.search(t)), None), opening, text, signed)
-    if not found:
-        return Metadata(year=year, title=line or title)
-    place = choose(found.places, text, table) if found.places else None
+    signed = int(signature[1]) if signature and signer else None
+    level_hint, says_bureau = own_level(head)
+    superiors, _ = addressee(head, table)
+    superiors = superiors or leaders
+    code_place = division_code(head, table)
+
+    subjects: list[Subject] = []
+    subjects += [
+        f for t in (*lines, *parts) if t and (f := read_subject(TITLE_PREFIX.sub("", t), table, "标题", True))
+    ]
+    signed_at = len(text) - len(tail) + signature.start() - len(signer or "") - 2 if signature else len(head)
+    subjects += [f] if not subjects and (f := headline(head[: max(0, signed_at)], table)) else []
+    headers = header_subjects(head, table)
+    subjects += [f] if (f := speaker(head, table)) else []
+    subjects += [opening_found] if opening_found else []
+    if m := PARTY_TOWN.search(head):
+        subjects += [f] if (f := read_subject(m[1], table, "开头")) else []
+    if (m := REPORT_AS.search(text, 0, HEAD * 2)) and (
+        f := read_subject(text[m.start(1) : m.end()], table, "开头")
+    ):
+        subjects.append(f)
+    subjects += headers
+    subjects += [f] if signer and (f := read_subject(signer, table, "落款")) else []
+    if any(s.name for s in subjects):  # the counts below only when no signal named the publisher
+        pass
+    elif f := most_named(text, table):
+        subjects.append(f)
+    elif level_hint in ("province", "prefecture", "county"):
+        least = 1 if level_hint == "province" else 2  # `全省…考察安徽`: one province named is enough
+        subjects += [f] if (f := most_mentioned(text, table, level_hint, superiors, least)) else []
+    elif level_hint is None:  # news about a province, named again and again (西藏…西藏)
+        subjects += [f] if (f := most_mentioned(head, table, "province", (), least=3)) else []
+
+    year, year_signal = find_year(
+        next((t for t in (line, title) if t and YEAR.search(t)), line or title), opening, text, signed
+    )
+    named = [s for s in subjects if s.name]
+    national = named[0].level == "national" if named else NATIONAL.search(head)
+    if national:
+        return Metadata(
+            "全国",
+            None,
+            None,
+            None,
+            "national",
+            year,
+            line or title,
+            _sources({"jurisdiction": "开头", "level": "开头", "year": year_signal}),
+        )
+    found = named[0] if named else None
+    department = found.department if found else None
+    dept_signal = found.signal if department else None
+    if found and not department and not found.explicit and found.level is None:
+        # a department's page of the same place (栏目: 湖北省司法厅-…) on a page that is no annual report
+        same = [h for h in headers if h.department and h.name == found.name]
+        if same and not (line and "法治政府" in line):
+            department, dept_signal = same[0].department, same[0].signal
+    if found is None and (says_bureau or any(s.department for s in subjects)):
+        dep = next((s for s in subjects if s.department), None)
+        department = dep.department if dep else None
+        return Metadata(
+            None,
+            None,
+            None,
+            None,
+            "department",
+            year,
+            line or title,
+            _sources(
+                {
+                    "level": dep.signal if dep else "我局",
+                    "department": dep.signal if dep else None,
+                    "year": year_signal,
+                }
+            ),
+            department=department,
+        )
+    if found is None:
+        return Metadata(year=year, title=line or title, sources=_sources({"year": year_signal}))
+    context = tuple(superiors) + ((code_place,) if code_place else ())
+    context += tuple(
+        p for s in subjects if s is not found and s.places and len(s.places) == 1 for p in s.places
+    )
+    place = choose(found.places, text, table, context) if found.places else None
+    if place is None and found.level == "township" and not found.places and len(superiors) == 1:
+        place = superiors[0]  # a township missing from the table, under the county its opening names
+    elif place is None and not found.places and found.level != "township":
+        place = (f := most_mentioned(head, table, "province", ())) and f.places[0]  # 西咸新区 … 陕西
     levels = {p.level for p in found.places}
     level = found.level or (place.level if place else levels.pop() if len(levels) == 1 else None)
     level = level or SUFFIX_LEVEL.get(found.name[-1])
+    if department:
+        level = "department"
     province, city, county = (place.province, place.city, place.county) if place else (None, None, None)
-    return Metadata(found.name, province, city, county, level, year, line or title)
+    if place and place.level == "province" and found.level not in (None, "province", "department"):
+        city = county = None
+    place_signal = found.signal
+    if place and len({p.code for p in found.places}) > 1:
+        place_signal = (
+            "索引号" if code_place and (place.within(code_place) or code_place.within(place)) else "正文"
+        )
+    return Metadata(
+        found.name,
+        province,
+        city,
+        county,
+        level,
+        year,
+        line or title,
+        _sources(
+            {
+                "jurisdiction": found.signal,
+                "department": dept_signal,
+                "level": dept_signal or found.signal,
+                "province": province and place_signal,
+                "city": city and place_signal,
+                "county": county and place_signal,
+                "year": year_signal,
+            }
+        ),
+        department=department,
+    )
+
+
+def _sources(d: dict[str, str | None]) -> dict[str, str]:
+    return {k: v for k, v in d.items() if v}

@@ -7,6 +7,7 @@ and a qualifier."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 # The characters Chinese numerals are written with; cn2an reads them (二十, 两千, 一万二千, 二〇二四).
 CN_NUMERAL_CHARS = "零〇一二两三四五六七八九十百千万亿"
@@ -90,21 +91,24 @@ def cn_to_int(s: str) -> int:
         raise ValueError(f"not a well-formed Chinese numeral: {s!r}") from e
 
 
+MAX_FIGURE_CHARS = 40  # no count, rate or amount is written longer (1,234,567,890.12万 is 17)
 ARABIC = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)([万亿千]?)")
 
 
 def parse_number(s: str) -> float | int:
     """A number as written, without qualifier: `1,234` → 1234, `1.2万` → 12000, `两千` → 2000."""
     s = s.strip()
+    if len(s) > MAX_FIGURE_CHARS:  # not a figure; and converting it would take time quadratic in its length
+        raise ValueError(f"figure too long: {len(s)} characters")
     if s.startswith("百分之"):
         s = s[3:]
         if s == "百":
             return 100
     m = ARABIC.fullmatch(s)
     if m:
-        num = float(m.group(1).replace(",", ""))
-        num *= MULTIPLIERS.get(m.group(2), 1)
-        return int(num) if num.is_integer() else round(num, 10)
+        # Decimal, not float: 44.02万 is 440200, not 440200.0000000001 (which no count could be)
+        num = Decimal(m.group(1).replace(",", "")) * MULTIPLIERS.get(m.group(2), 1)
+        return int(num) if num == num.to_integral_value() else float(num)
     if "点" in s:  # 九十五点五
         whole, _, frac = s.partition("点")
         if not frac or any(c not in DECIMAL_DIGITS for c in frac):

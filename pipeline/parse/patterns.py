@@ -2,7 +2,7 @@
 
 A pattern in indicators.toml is a regular expression with three macros:
   {N}  the figure and its unit: named groups `fig` (e.g. 2万余, 86, 二十余, 百分之百) and `unit`
-  {G}  a short gap inside one clause (no digits, no clause or list break)
+  {G}  a short gap inside one clause (no digits, no clause or list break but one closed parenthesis)
   {W}  a wider gap inside one sentence that may cross commas but not a change of topic
   {S}  the rest of the sentence: crosses semicolons, commas and figures, but not a change of topic
        (审结1,987件 after `复议…受理2,105件;` still speaks of reconsideration)
@@ -41,9 +41,13 @@ SENTENCE_TOPIC_SWITCH = (
     "诉讼|应诉|审判|信访|仲裁|人民调解|矛盾纠纷|执法|普法|法律援助|法律咨询|公证|信息公开|热线"
 )
 
+PAREN = r"\((?![^()]{0,30}?(?:结转|上年|旧存))[^()\d。;!?\n]{1,30}\)"
+
 MACROS = {
     "{N}": FIGURE_WITH_UNIT,
-    "{G}": rf"[^\d{re.escape(CLAUSE_BREAKS)}]{{0,8}}?",
+    # …and may hold one parenthesis without figures: 全年结案(包括案前调解、不予受理)86件. One that
+    # names carried-over cases (含上年结转) is left out: the figure is then not the year's own.
+    "{G}": rf"[^\d{re.escape(CLAUSE_BREAKS)}]{{0,8}}?(?:{PAREN}[^\d{re.escape(CLAUSE_BREAKS)}]{{0,4}}?)?",
     "{W}": rf"(?:(?!{TOPIC_SWITCH})[^{re.escape(SENTENCE_BREAKS)}]){{0,40}}?",
     "{S}": rf"(?:(?!{SENTENCE_TOPIC_SWITCH})[^。!?\n]){{0,100}}?",
 }
@@ -74,10 +78,3 @@ def iter_figures(text: str):
         if m and m.end() > m.start():
             end = m.end()
             yield m
-
-
-def is_figure_at(text: str, start: int, end: int) -> bool:
-    """text[start:end] is one whole figure as the grammar reads it there (its lookbehinds see the
-    text before it: 百次 is a figure only after 近/上/逾)."""
-    m = FIGURE_RE.match(text, start)
-    return m is not None and m.end() == end

@@ -273,6 +273,9 @@ def render_body_text(page: str) -> str:
     """Plain text of <body> minus script/style/nav/header/footer; regex-based so depth cannot hurt."""
     body = re.sub(r"(?is)<!--.*?-->|<(script|style|nav|header|footer|noscript|head)\b.*?</\1\s*>", " ", page)
     body = re.sub(r"(?i)<(br|/?p|/?div|/?li|/?tr|/?h\d|/?table|/?section|/?article)\b[^>]*>", "\n", body)
+    # inline runs (<span>5</span><span>8</span>件) join without a space: a figure split by a word
+    # processor's runs is one figure again; every other tag still parts words
+    body = re.sub(r"(?i)</?(?:span|font|b|strong|i|em|u|sup|sub|small|big|o:p)\b[^>]*>", "", body)
     body = unescape(re.sub(r"<[^>]*>", " ", body))
     return "\n".join(" ".join(line.split()) for line in body.split("\n") if line.strip())
 

@@ -41,9 +41,11 @@ class Metadata:
     province: str | None = None
     city: str | None = None
     county: str | None = None
-    level: str | None = None  # province | prefecture | county | township | department
+    level: str | None = None  # national | province | prefecture | county | township | department
     year: int | None = None
     title: str | None = None
+    sources: dict[str, str] = field(default_factory=dict)  # field → the signal that decided it (标题, 落款…)
+    department: str | None = None  # 司法局 for a department's report; None for a government's own
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,7 @@ class ReportResult:
         m = self.meta
         out.update(
             jurisdiction=m.jurisdiction,
+            department=m.department,
             province=m.province,
             city=m.city,
             county=m.county,

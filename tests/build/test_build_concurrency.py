@@ -32,8 +32,7 @@ while not pathlib.Path(stop).exists():
         con = duckdb.connect(db, read_only=True)
         n = con.execute("SELECT count(*) FROM current_reports").fetchone()[0]
         con.execute("SELECT count(*) FROM indicator_values").fetchone()
-        con.execute("SELECT * FROM report_wide").fetchall()
-        con.execute("SELECT count(*) FROM coverage WHERE has_value").fetchone()
+        con.execute("SELECT * FROM places").fetchall()
         con.close()
         counts.add(n)
         reads += 1

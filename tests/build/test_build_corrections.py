@@ -177,9 +177,9 @@ def test_corrections_are_applied_and_survive_rebuilds(folder: Path, csv_path: Pa
         assert query(folder, "SELECT count(*) FROM corrections WHERE applied") == [(4,)]
         assert query(
             folder,
-            "SELECT reconsideration_received, litigation_cases FROM report_wide "
-            "WHERE report_id = 'haiyan_2024.txt'",
-        ) == [(170.0, None)]
+            "SELECT key, value FROM indicator_values WHERE report_id = 'haiyan_2024.txt' "
+            "AND key IN ('reconsideration_received', 'litigation_cases')",
+        ) == [("reconsideration_received", 170.0)]
 
     check()
     assert build(folder, csv_path).unchanged == 5

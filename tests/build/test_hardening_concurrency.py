@@ -117,7 +117,7 @@ def fingerprint():
     reports = data.load_reports()
     ids = sorted(reports["report_id"])
     values = data.load_values()
-    coverage = data.load_coverage()
+    coverage = data.load_coverage_matrix()
     hits = data.search_mentions("行政复议")
     text = data.load_report_text(ids[-1]) if ids else ""
     build = data.load_last_build()
@@ -125,7 +125,7 @@ def fingerprint():
     fp = {
         "reports": [len(ids), hashlib.sha256("|".join(ids).encode()).hexdigest()[:12]],
         "values": [len(values), round(float(values["value"].sum()), 3)],
-        "coverage": [len(coverage), int(coverage["has_value"].sum())],
+        "coverage": [len(coverage), int((coverage == "有").to_numpy().sum())],
         "mentions": len(hits),
         "text": len(text),
         "build": None if build is None else str(build["run_id"]),
@@ -292,7 +292,7 @@ runpy.run_module("pipeline", run_name="__main__")
 
 # (id, point, nth, what the database must be after the kill: "old" intact or "new" complete)
 KILL_POINTS = [
-    ("while-parsing", "pipeline.build.database._parse_all", 20, "old"),
+    ("while-parsing", "pipeline.build.database._parse_all", 20, "old"),  # parse_one runs in a worker
     ("while-writing-rows", "pipeline.build.store.insert_rows", 3, "old"),
     ("while-checking", "pipeline.build.checks.run_checks", 1, "old"),
     ("before-checkpoint", "pipeline.build.database._finish", 1, "old"),

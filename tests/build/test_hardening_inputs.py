@@ -37,9 +37,9 @@ from pipeline.parse.extract import extract_indicators
 from pipeline.parse.indicators import load_indicators
 from pipeline.parse.mentions import find_mentions
 from pipeline.parse.normalise import normalise_text
-from pipeline.parse.patterns import is_figure_at
 from pipeline.parse.process import process_file
 from pipeline.parse.records import ReportResult
+from tests.support.figures import is_figure_at
 
 SAMPLES = ROOT.parent / "shared" / "reports"
 MB = 1024 * 1024

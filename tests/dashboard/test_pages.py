@@ -15,7 +15,7 @@ PAGES = ["overview", "compare", "rank", "profile", "download", "search", "upload
 def _open(page: str, params: dict | None = None) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     if page != "overview":
-        at.switch_page(f"pages/{page}.py")
+        at.switch_page(f"dashboard/pages/{page}.py")
     for k, v in (params or {}).items():
         at.query_params[k] = v
     at.run()

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from pipeline.parse.extract import extract_indicators
 from pipeline.parse.indicators import IndicatorTableError, load_indicators
 from pipeline.parse.normalise import normalise_text
-from pipeline.parse.patterns import is_figure_at
+from tests.support.figures import is_figure_at
 
 S2T = opencc.OpenCC("s2t")
 INDICATORS = load_indicators()

@@ -1,48 +1,25 @@
 """The five sample reports through the real command, scored by the shared scorer."""
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from pipeline.parse.process import process_file
-from tests.support.paths import ROOT  # noqa: E402
+from tests.support.paths import ROOT, shared  # noqa: E402
+from tests.support.scoring import score_command
 
-SHARED = ROOT.parent / "shared"
-GOLD = SHARED / "gold" / "seeds.json"
-SCORER = SHARED / "tools" / "score_extraction.py"
+GOLD = shared("gold", "seeds.json")  # fails (never skips) when ../shared is missing
 REPORTS = sorted((ROOT / "data" / "reports").glob("*.txt"))
-GOLD_REPORTS = json.loads(GOLD.read_text(encoding="utf-8"))["reports"] if GOLD.exists() else []
-
-needs_shared = pytest.mark.skipif(
-    not GOLD.exists() or not SCORER.exists(), reason="../shared is not beside the repo"
-)
+GOLD_REPORTS = json.loads(GOLD.read_text(encoding="utf-8"))["reports"]
 
 
-@needs_shared
 def test_seeds_score_full_marks(tmp_path):
-    run = subprocess.run(
-        [sys.executable, "-m", "pipeline", "extract", *map(str, REPORTS), "--jsonl"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert run.returncode == 0, run.stderr
-    lines = run.stdout.splitlines()
-    assert len(lines) == len(REPORTS) and all(json.loads(x)["ok"] for x in lines)
-    out = tmp_path / "out.jsonl"
-    out.write_text(run.stdout, encoding="utf-8")
-    score = subprocess.run(
-        [sys.executable, str(SCORER), str(GOLD), str(out)], capture_output=True, text=True, check=False
-    )
-    summary = score.stdout.strip().splitlines()[-1]
-    assert "F1=1.000" in summary and "meta=1.000" in summary, score.stdout
+    score = score_command(REPORTS, GOLD, tmp_path)
+    assert len(score.lines) == len(REPORTS) and all(x["ok"] for x in score.lines)
+    assert score.summary["F1"] == 1.0 and score.summary["meta"] == 1.0, score.report
 
 
-@needs_shared
 @pytest.mark.parametrize("report", GOLD_REPORTS, ids=[Path(r["file"]).stem for r in GOLD_REPORTS])
 def test_golden_offsets_point_at_the_figure(report):
     result = process_file(ROOT / "data" / report["file"])

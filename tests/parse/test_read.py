@@ -12,9 +12,8 @@ import pytest
 
 from pipeline.parse.read import drop_boilerplate, kangxi_table, read_document, render_body_text, sniff_format
 from pipeline.parse.records import ReadError
-from tests.support.paths import SHARED  # noqa: E402
+from tests.support.paths import REPORTS  # noqa: E402
 
-REPORTS = SHARED / "reports"
 SIMPLIFIED = (REPORTS / "sheqi_2024.txt").read_text(encoding="utf-8").split("\n")[0]
 TRADITIONAL = (REPORTS / "taicang_2024.txt").read_text(encoding="utf-8").split("\n")[1]
 MB = 1024 * 1024

@@ -69,3 +69,40 @@ def score_predictions(manifest: list[dict], preds: list[dict]) -> Score:
     r = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * p * r / (p + r) if p + r else 0.0
     return Score(f1, p, r, meta_ok / meta_n if meta_n else 0.0, tp, fp, fn, wrong)
+
+
+@dataclass
+class CommandScore:
+    """The shared scorer's verdict on a run of the real `extract --jsonl` command."""
+
+    lines: list[dict]  # the command's JSON lines, in file order
+    exit_code: int  # the scorer's: 1 when a --min-* floor was missed
+    report: str  # everything the scorer printed (each disagreement, then the summary)
+    summary: dict[str, float]  # F1, P, R, meta, tp, fp, fn, reports
+
+
+def score_command(files: list[Path], gold: Path, work: Path, *floors: str) -> CommandScore:
+    """Run `python -m pipeline extract FILES --jsonl` as a user would, then the shared scorer on it
+    (with floors such as "--min-f1", "0.95"). The command itself must succeed."""
+    import json
+    import subprocess
+    import sys
+
+    from tests.support.paths import ROOT, shared
+
+    run = subprocess.run(
+        [sys.executable, "-m", "pipeline", "extract", *map(str, files), "--jsonl"],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    out = work / "extract.jsonl"
+    out.write_text(run.stdout, encoding="utf-8")
+    score = subprocess.run(
+        [sys.executable, str(shared("tools", "score_extraction.py")), str(gold), str(out), *floors],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    last = score.stdout.strip().splitlines()[-1]
+    summary = {k: float(v) for k, v in (part.split("=") for part in last.split())}
+    return CommandScore(
+        [json.loads(x) for x in run.stdout.splitlines()], score.returncode, score.stdout, summary
+    )

@@ -5,7 +5,6 @@ import streamlit as st
 from dashboard import data, ui
 from dashboard.fmt import LEVEL_NAMES
 
-ui.use_app_navigation()
 st.title("数据下载")
 ui.require_data()
 SHOWN = 2000  # rows drawn in the page; the downloads hold every row

@@ -3,9 +3,9 @@
 import streamlit as st
 
 from dashboard import charts, data, ranking, ui
+from dashboard.briefing.button import compare_button
 from dashboard.fmt import unit_label
 
-ui.use_app_navigation()
 st.title("对比")
 ui.require_data()
 
@@ -36,6 +36,7 @@ if not keys:
     st.stop()
 values = ranking.labelled(data.load_values(year, keys, places=chosen))
 group = f"{year}年，所选 {len(chosen)} 个地区" if chosen != peers else f"{group_name}（{len(peers)} 个）"
+compare_button(year, level, chosen, keys)
 for key in keys:
     d = defs.set_index("key").loc[key]
     rows = values[values["key"] == key]

@@ -5,13 +5,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import importing, ui
+from dashboard import importing
 from dashboard.textview import escape_markdown as esc
-from pipeline import config
 
-ui.use_app_navigation()
 st.title("导入报告")
-limit = config.max_file_bytes()
+limit = importing.upload_limit()
 st.caption(
     f"支持 txt、html、docx、pdf，可多选；单个文件不超过 {limit // 1024 // 1024} MB（更大的文件会被拒绝）。"
     "先核对识别结果，必要时更正，再加入数据库。"
@@ -32,7 +30,7 @@ for f in files or []:
     if problem:
         st.error(esc(problem))
         continue
-    name = importing.target_name(f.name, f.getvalue(), config.reports_dir())
+    name = importing.target_name(f.name, f.getvalue(), importing.reports_dir())
     path, result = importing.read_upload(name, f.getvalue(), folder, parsed)
     st.subheader(esc(name))
     if not result.ok:
@@ -51,25 +49,21 @@ for f in files or []:
         new_value = c2.text_input("正确的值（留空表示删除该值）")
         reason = c3.text_input("更正理由（必填）")
         if st.form_submit_button("记录更正"):
-            from pipeline.build.corrections import add_correction
-
             try:
-                add_correction(config.corrections_csv(), name, field, new_value.strip(), reason.strip())
+                importing.record_correction(name, field, new_value.strip(), reason.strip())
                 st.success(f"已记录：{esc(fields[field])} → {esc(new_value.strip() or '（删除）')}")
             except ValueError as e:
                 st.error(esc(str(e)))
 
 if ready and st.button(f"加入数据库（{len(ready)} 个文件）", type="primary", icon=":material/upload_file:"):
-    from pipeline.build.database import BuildError
-
     with st.spinner("正在构建数据库……"):
         try:
             summary = importing.add_and_build(
-                ready, config.reports_dir(), config.db_path(), config.corrections_csv()
+                ready, importing.reports_dir(), importing.db_path(), importing.corrections_csv()
             )
-        except BuildError as e:
+        except importing.BuildError as e:
             st.error(f"构建失败：{esc(str(e))}")
         else:
             st.success("已加入数据库。")
             st.text(summary.render())
-            st.page_link("pages/overview.py", label="查看总览", icon=":material/dashboard:")
+            st.page_link("dashboard/pages/overview.py", label="查看总览", icon=":material/dashboard:")

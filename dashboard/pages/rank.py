@@ -3,10 +3,10 @@
 import streamlit as st
 
 from dashboard import charts, data, ranking, ui
+from dashboard.briefing.button import rank_button
 from dashboard.fmt import DIRECTION_NAMES
 from dashboard.textview import escape_markdown as esc
 
-ui.use_app_navigation()
 st.title("排名")
 ui.require_data()
 
@@ -19,6 +19,8 @@ values = data.load_values(
     city=ui.open_if_all(group["city"]),
 )
 st.caption(f"对比组：{esc(group['caption'])}。排名为竞争排名（1、2、2、4）；没有该项数字的地区列为“未排名”。")
+if group["peers"]:
+    rank_button(group)
 
 given = set(values["key"].unique())
 present = [k for k in defs["key"] if k in given]

@@ -5,7 +5,6 @@ import streamlit as st
 from dashboard import data, export, ui
 from dashboard.textview import escape_markdown as esc
 
-ui.use_app_navigation()
 st.title("检索")
 ui.require_data()
 

@@ -5,7 +5,6 @@ import streamlit as st
 from dashboard import data, ui
 from dashboard.fmt import LEVEL_NAMES
 
-ui.use_app_navigation()
 st.title("法治对标 · 总览")
 ui.require_data()
 

@@ -7,7 +7,6 @@ from dashboard import charts, data, profile, textview, ui
 from dashboard.fmt import LEVEL_NAMES
 from dashboard.textview import escape_markdown as esc
 
-ui.use_app_navigation()
 st.title("地区档案")
 ui.require_data()
 
@@ -19,12 +18,11 @@ mine = reports[reports["place"] == place].sort_values("year", ascending=False)
 years = [int(y) for y in mine["year"].dropna()]
 year = right.selectbox("年度", years, key="year", bind="query-params")
 report = mine[mine["year"] == year].iloc[0]
-where = f"{report['province'] or ''}{report['city'] or ''}"
-st.caption(
-    f"{esc(where)} · {LEVEL_NAMES.get(report['level'], '未识别层级')} · 报告：{esc(report['report_id'])}"
-)
+st.caption(f"{esc(profile.meta_line(report, LEVEL_NAMES))} · 报告：{esc(report['report_id'])}")
 
-peer_places = ui.filter_reports(reports, year=year, level=report["level"])["place"].unique()
+peer_places = ui.filter_reports(
+    reports, year=year, level=report["level"], department=report["department"] or None
+)["place"].unique()
 values = data.load_values(year, places=sorted({*peer_places, place}))  # the peers and this place
 table = profile.profile_table(defs, values, place, list(peer_places))
 st.subheader(f"{year}年指标（同级对比组：{LEVEL_NAMES.get(report['level'], '')} {len(peer_places)} 个地区）")

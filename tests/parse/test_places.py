@@ -1,0 +1,198 @@
+"""Places on real page layouts: the division table (townships, former names), every signal on the
+page with the signal kept per field, departments and whole-country figures, the year described —
+each family in simplified and traditional script — and the real `extract` on the dev set."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import opencc
+import pytest
+
+from pipeline.parse.metadata import find_metadata
+from pipeline.parse.normalise import normalise_text
+from pipeline.parse.places import load_places
+from tests.support.paths import ROOT, shared
+
+BODY = "\n全面推进依法行政,各项工作取得新成效。\n一、主要举措\n(一)加强组织领导。"
+FIELDS = ("jurisdiction", "department", "province", "city", "county", "level", "year")
+
+# name → (text, expected fields, the signal expected to decide the jurisdiction)
+CASES = {
+    "title_province": (
+        "江西省人民政府关于2023年度法治政府建设情况的报告" + BODY,
+        ("江西省", None, "江西省", None, None, "province", 2023),
+        "标题",
+    ),
+    "bracketed_title_prefix": (
+        "【权威发布】甘肃省2021年法治政府建设情况报告" + BODY,
+        ("甘肃省", None, "甘肃省", None, None, "province", 2021),
+        "标题",
+    ),
+    "headline_without_title_words": (
+        "南昌市西湖区政府2019年度行政执法工作圆满完成\n今年区政府统筹推进执法规范化。",
+        ("西湖区", None, "江西省", "南昌市", "西湖区", "county", 2019),
+        "标题",
+    ),
+    "opening_after_clauses": (
+        "2022年,在地委、行署的坚强领导下,在上级部门的精心指导下,石阡县坚持依法行政。" + BODY,
+        ("石阡县", None, "贵州省", "铜仁市", "石阡县", "county", 2022),
+        "开头",
+    ),
+    "opening_prefecture_stem": (
+        "2020年,遵义坚持法治引领,推进依法行政。全市各级行政机关严格执法。",
+        ("遵义市", None, "贵州省", "遵义市", None, "prefecture", 2020),
+        "开头",
+    ),
+    "report_as_follows": (
+        "根据有关规定,现将2021年衢州市法治政府建设情况报告如下:\n一、主要成效",
+        ("衢州市", None, "浙江省", "衢州市", None, "prefecture", 2021),
+        "开头",
+    ),
+    "addressee_and_own_county": (
+        "中共黔东南州委、黔东南州人民政府:\n2023年,县委、县政府坚持依法行政,我县印发《台江县法治政府建设"
+        "工作要点》和《台江县行政执法公示办法》。",
+        ("台江县", None, "贵州省", "黔东南苗族侗族自治州", "台江县", "county", 2023),
+        "全文",
+    ),
+    "header_publisher_township": (
+        "索引号: 11330782MB1234567X/2024-00012\n发布机构: 佛堂镇\n2023年,佛堂镇坚持依法行政,推进基层法治建设。",
+        ("佛堂镇", None, "浙江省", "金华市", "义乌市", "township", 2023),
+        "开头",
+    ),
+    "index_code_resolves_township": (
+        "索 引 号:330282/2024-00031\n发布机构: 桥头镇\n2023年,桥头镇坚持依法行政,推进基层法治建设。",
+        ("桥头镇", None, "浙江省", "宁波市", "慈溪市", "township", 2023),
+        "开头",
+    ),
+    "ambiguous_township_stays_null": (
+        "2023年,桥头镇坚持依法行政,推进基层法治建设。",
+        ("桥头镇", None, None, None, None, "township", 2023),
+        "开头",
+    ),
+    "ambiguous_township_county_in_opening": (
+        "2023年,在慈溪市委、市政府的坚强领导下,桥头镇坚持依法行政,推进基层法治建设。",
+        ("桥头镇", None, "浙江省", "宁波市", "慈溪市", "township", 2023),
+        "开头",
+    ),
+    "township_under_its_county_in_title": (
+        "兰溪市游埠镇2024年法治政府建设工作报告" + BODY,
+        ("游埠镇", None, "浙江省", "金华市", "兰溪市", "township", 2024),
+        "标题",
+    ),
+    "renamed_county": (
+        "郫县2015年法治政府建设情况报告" + BODY,
+        ("郫县", None, "四川省", "成都市", "郫县", "county", 2015),
+        "标题",
+    ),
+    "renamed_prefecture": (
+        "莱芜市人民政府关于2017年度法治政府建设情况的报告" + BODY,
+        ("莱芜市", None, "山东省", "莱芜市", None, "prefecture", 2017),
+        "标题",
+    ),
+    "department_of_district": (
+        "城中区司法局2023年法治政府建设年度报告\n2023年,我局紧紧围绕区委中心工作。",
+        None,  # 城中区 is in 柳州 and in 西宁: the place fields stay null
+        "标题",
+    ),
+    "department_with_city": (
+        "株洲市市场监督管理局2022年度法治政府建设情况报告" + BODY,
+        ("株洲市", "市场监督管理局", "湖南省", "株洲市", None, "department", 2022),
+        "标题",
+    ),
+    "department_without_place": (
+        "县司法局2021年度工作总结\n2021年,我局认真履行职能。",
+        (None, "司法局", None, None, None, "department", 2021),
+        None,
+    ),
+    "department_speaks_in_news": (
+        "记者从省司法厅获悉:2022年,河北全省共办理法律援助案件5.1万件,河北各地持续推进。",
+        ("河北省", "司法厅", "河北省", None, None, "department", 2022),
+        "开头",
+    ),
+    "nationwide": (
+        "2023年,全国行政复议机关共新收行政复议案件30万件,审结27万件。",
+        ("全国", None, None, None, None, "national", 2023),
+        "开头",
+    ),
+    "whole_province_named_once": (
+        "2021年,在省委、省政府的坚强领导下,全省各级行政机关深入推进依法行政,服务湖南高质量发展。",
+        ("湖南省", None, "湖南省", None, None, "province", 2021),
+        "全文",
+    ),
+    "year_since_is_not_the_year": (
+        "2019年以来,南丰县持续推进依法行政。2021年度,南丰县办结复议案件。2021年度考核优秀。",
+        ("南丰县", None, "江西省", "抚州市", "南丰县", "county", 2021),
+        "开头",
+    ),
+    "yearbook_volume": (
+        "文成县年鉴(2022卷)·法治政府建设" + BODY,
+        ("文成县", None, "浙江省", "温州市", "文成县", "county", 2021),
+        "标题",
+    ),
+}
+
+
+@pytest.mark.parametrize("script", ["simplified", "traditional"])
+@pytest.mark.parametrize(("text", "expected", "signal"), CASES.values(), ids=CASES.keys())
+def test_signal_families(text: str, expected: tuple | None, signal: str | None, script: str) -> None:
+    raw = opencc.OpenCC("s2t").convert(text) if script == "traditional" else text
+    normal, seen = normalise_text(raw)
+    assert seen == script
+    meta = find_metadata(normal)
+    got = tuple(getattr(meta, f) for f in FIELDS)
+    if expected is None:  # an ambiguous department: the government and the department, no place
+        assert got == ("城中区", "司法局", None, None, None, "department", 2023)
+    else:
+        assert got == expected
+    assert meta.sources.get("jurisdiction") == signal
+    assert set(meta.sources) <= {*FIELDS}  # the signal is kept per field
+
+
+def test_table_holds_townships_and_former_names() -> None:
+    table = load_places()
+    assert len(table.township("桥头镇")) >= 15  # the same name in many counties
+    (pixian,) = table.names["郫县"]
+    assert pixian.code == "510117" and table.units["510117"] == "郫都区"
+    (laiwu,) = table.names["莱芜市"]
+    assert table.units[laiwu.code] == "莱芜区" and laiwu.province == "山东省"
+    (xiang,) = table.names["襄樊市"]
+    assert xiang.code == table.names["襄阳市"][0].code
+
+
+def test_table_loads_fast() -> None:
+    """Loading the table (read, unzip, index) is the start-up cost: the best of three runs."""
+    runs = []
+    for _ in range(3):
+        load_places.cache_clear()
+        start = time.process_time()  # CPU time: other processes on a shared machine do not count
+        load_places()
+        runs.append(time.process_time() - start)
+    assert min(runs) < 0.3, runs
+
+
+def test_dev_set_metadata_with_the_real_command(tmp_path) -> None:
+    """The real `extract` on ../shared/dev/texts, scored by the shared scorer with --min-meta."""
+    texts = sorted(shared("dev", "texts").glob("*.txt"))
+    scorer = shared("tools", "score_extraction.py")
+    start = time.perf_counter()
+    run = subprocess.run(
+        [sys.executable, "-m", "pipeline", "extract", *map(str, texts), "--jsonl"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    out = tmp_path / "dev.jsonl"
+    out.write_text(run.stdout, encoding="utf-8")
+    score = subprocess.run(
+        [sys.executable, str(scorer), str(shared("dev", "gold.json")), str(out), "--min-meta", "0.97"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert score.returncode == 0, score.stdout[-3000:]
+    assert time.perf_counter() - start < 60
