@@ -33,10 +33,13 @@ lock: | $(VENV)/bin/python
 	$(VENV)/bin/pip-compile $(LOCKFLAGS) -o requirements.lock pyproject.toml
 	$(VENV)/bin/pip-compile $(LOCKFLAGS) --extra test -o requirements-test.lock pyproject.toml
 
-# Build the database from data/reports/ when it is missing or older than a report or correction.
+# Build the database from data/reports/ when it is missing, older than a report or correction, or
+# cannot be read (then rebuilt from the reports; the damaged file is renamed and kept beside it).
 db: $(STAMP)
 	@if [ ! -f $(DB) ] || [ -n "$$(find data/reports data/corrections.csv -newer $(DB) 2>/dev/null | head -n 1)" ]; then \
 		$(PY) -m pipeline build; \
+	elif ! $(PY) -m pipeline.build.health $(DB); then \
+		echo "从报告重建数据库……"; $(PY) -m pipeline build --full; \
 	else echo "数据库已是最新：$(DB)"; fi
 
 # Serves on the loopback address only (see ADDRESS above).
@@ -68,6 +71,7 @@ bench: $(TSTAMP) browser
 	$(PY) -m benchmarks.extract_speed
 	$(PY) -m benchmarks.build_speed --distinct
 	$(PY) -m benchmarks.page_speed
+	$(PY) -m benchmarks.hostile_scaling
 
 # A briefing from the sample database, as .docx, PDF and one PNG per page in $(PREVIEW), to look at.
 # Needs LibreOffice Writer and poppler (apt-get install libreoffice-writer poppler-utils).

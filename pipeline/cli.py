@@ -36,17 +36,34 @@ def make_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 
 def extract_command(args: argparse.Namespace) -> int:
+    """Each file in a worker process with its time budget: one over it gives ok: false with 解析超时
+    and the next file goes on."""
+    from pipeline import config
+    from pipeline.build.files import path_text, shown
+    from pipeline.parse.budget import WorkerError, as_result, budget_for, run_with_budget
     from pipeline.parse.process import process_file
 
+    try:
+        config.max_file_bytes()
+        budgets = [budget_for(p) for p in args.paths]
+    except config.ConfigError as e:
+        print(str(e), file=sys.stderr)
+        return 2
     failed = 0
     t0 = time.perf_counter()
-    for path in args.paths:
-        result = process_file(path, with_mentions=args.mentions)
-        if not result.ok:
-            failed += 1
-            print(f"无法读取 {path}：{result.error}", file=sys.stderr)
-        line = json.dumps(result.to_json(with_mentions=args.mentions), ensure_ascii=False)
-        sys.stdout.write(line + "\n")
+    jobs = [(path, args.mentions) for path in args.paths]
+    try:
+        for path, outcome in zip(args.paths, run_with_budget(process_file, jobs, budgets), strict=True):
+            result = as_result(path, outcome)
+            result.source = path_text(path)  # a GBK-byte name reads as the Chinese it was: valid UTF-8
+            if not result.ok:
+                failed += 1
+                print(f"无法读取 {shown(path)}：{result.error}", file=sys.stderr)
+            line = json.dumps(result.to_json(with_mentions=args.mentions), ensure_ascii=False)
+            sys.stdout.write(line + "\n")
+    except WorkerError as e:
+        print(str(e), file=sys.stderr)
+        return 1
     sys.stdout.flush()
     n = len(args.paths)
     print(f"已处理 {n} 个文件，失败 {failed} 个，用时 {time.perf_counter() - t0:.2f} 秒", file=sys.stderr)

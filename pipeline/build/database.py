@@ -9,14 +9,11 @@ the later modification time, then the larger report_id."""
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import os
 import sys
 import time
 import uuid
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -36,16 +33,20 @@ from pipeline.build.files import (
     hash_file,
     parser_version,
     remove_stale_temps,
+    shown,
     swap_in,
     temp_db_path,
 )
+from pipeline.build.health import damage, move_aside, quick_damage
+from pipeline.parse.budget import Failure, WorkerError, budget_for, run_with_budget
 from pipeline.parse.indicators import IndicatorTableError, load_indicators
-from pipeline.parse.records import ReportResult
+from pipeline.parse.records import MissingDependency, ReportResult
 
 BATCH = 500  # reports per bulk insert
-PARALLEL_FROM = 400  # fewer files are parsed in-process: spawning a pool costs ~1 s, about 400 parses
+PARALLEL_FROM = 400  # fewer files use one worker process: a second costs ~1 s to start, about 400 parses
 LOCK_TIMEOUT = 300.0
 KEPT = "数据库未更新，旧数据库保持不变"
+KEPT_EARLIER = "保留了上次构建时的版本"
 
 
 class BuildError(Exception):
@@ -71,13 +72,17 @@ class BuildSummary:
     run_id: str = ""
     started_at: datetime | None = None
     notes: list[str] = field(default_factory=list)
+    damaged: str | None = None  # why the previous database could not be read (it is kept aside)
+    kept: list[tuple[str, str]] = field(
+        default_factory=list
+    )  # (source, reason): failed, earlier version kept
 
     def render(self) -> str:
         """The Chinese summary printed on stderr at the end of a build."""
         lines = [
             f"构建完成：{self.db_path}",
-            f"  文件 {self.files_seen} 个：新解析 {self.parsed}，未变 {self.unchanged}，失败 {len(self.failed)}；"
-            f"移除报告 {len(self.removed)} 份",
+            f"  文件 {self.files_seen} 个：新解析 {self.parsed}，未变 {self.unchanged}，"
+            f"失败 {len(self.failed) + len(self.kept)}（其中保留旧版 {len(self.kept)}）；移除报告 {len(self.removed)} 份",
             f"  指标 {self.indicators} 条，用时 {self.seconds:.1f} 秒",
         ]
         if self.contents_parsed and self.contents_parsed < self.parsed:
@@ -87,21 +92,27 @@ class BuildSummary:
         lines += [f"  注意：{n}" for n in self.notes]
         if self.failed:
             lines.append("失败的文件（其余文件已入库）：")
-            lines += [f"  - {src}：{why}" for src, why in self.failed]
+            lines += [f"  - {shown(src)}：{why}" for src, why in self.failed]
+        if self.kept:
+            lines.append(f"解析失败、{KEPT_EARLIER}的文件（修好文件后再次构建即可更新）：")
+            lines += [f"  - {shown(src)}：{why}" for src, why in self.kept]
         if self.removed:
             lines.append("已移除的报告（文件已不在）：")
-            lines += _capped([f"  - {r}" for r in self.removed])
+            lines += _capped([f"  - {shown(r)}" for r in self.removed])
         if self.duplicates:
             lines.append("同一地区同一年度有多份报告（都保留，以较新的文件为准）：")
             lines += _capped(
                 [
-                    f"  - {old} 与 {cur} 同为{j} {y} 年报告，以 {cur} 为准"
+                    f"  - {shown(old)} 与 {shown(cur)} 同为{j} {y} 年报告，以 {shown(cur)} 为准"
                     for old, cur, j, y in self.duplicates
                 ]
             )
         if self.unmatched_corrections:
             lines.append("没有对应报告的更正（仍留在更正文件里，未应用）：")
-            lines += [f"  - 第 {c.line} 行：{c.report_id} 的 {c.field}" for c in self.unmatched_corrections]
+            lines += [
+                f"  - 第 {c.line} 行：{shown(c.report_id)} 的 {shown(c.field)}"
+                for c in self.unmatched_corrections
+            ]
         return "\n".join(lines)
 
 
@@ -143,6 +154,7 @@ def build_database(
         defs = load_indicators()
         fixes = read_corrections(Path(corrections) if corrections else config.corrections_csv())
         config.max_file_bytes()  # a bad limit would fail every file and swap in an empty database
+        config.parse_budget(0)
     except (CorrectionsError, IndicatorTableError, config.ConfigError) as e:
         raise BuildError(f"{e}；{KEPT}") from e
     db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -150,30 +162,38 @@ def build_database(
         with build_lock(db_path, lock_timeout):
             remove_stale_temps(db_path)
             tmp = temp_db_path(db_path)
+            args = (tmp, db_path, paths, defs, fixes)
+            opts = dict(now=now, workers=workers, progress=progress, full=full, with_mentions=with_mentions)
             try:
-                _build_into(
-                    tmp,
-                    db_path,
-                    paths,
-                    defs,
-                    fixes,
-                    summary,
-                    now=now,
-                    workers=workers,
-                    progress=progress,
-                    full=full,
-                    with_mentions=with_mentions,
-                )
+                try:
+                    _build_into(*args, summary, **opts)
+                except duckdb.Error:
+                    # A previous database that opened but cannot be read through (truncated, a
+                    # block of garbage) fails mid-build: start over from the reports alone.
+                    why = damage(db_path) if db_path.exists() else None
+                    if why is None:
+                        raise
+                    for p in (tmp, tmp.with_name(tmp.name + ".wal")):
+                        p.unlink(missing_ok=True)
+                    summary = BuildSummary(
+                        db_path=db_path, started_at=now, run_id=summary.run_id, damaged=why
+                    )
+                    _build_into(*args, summary, **opts, use_previous=False)
                 summary.seconds = time.monotonic() - started
                 _finish(tmp, summary)
+                if summary.damaged:
+                    aside = move_aside(db_path)
+                    summary.notes.append(
+                        f"旧数据库已损坏（{summary.damaged}），已改名保留为 {aside.name}，所有报告已重新解析"
+                    )
                 swap_in(tmp, db_path)
             finally:
                 for p in (tmp, tmp.with_name(tmp.name + ".wal")):
                     p.unlink(missing_ok=True)
     except (LockTimeout, store.PreviousLocked) as e:
         raise BuildError(f"{e}；{KEPT}") from e
-    except BrokenProcessPool as e:
-        raise BuildError(f"解析进程意外退出（可能是内存不足）：{e}；{KEPT}") from e
+    except WorkerError as e:
+        raise BuildError(f"{e}；{KEPT}") from e
     except duckdb.Error as e:
         raise BuildError(f"写数据库时出错：{e}；{KEPT}") from e
     return summary
@@ -192,8 +212,10 @@ def _build_into(
     progress: bool,
     full: bool,
     with_mentions: bool,
+    use_previous: bool = True,
 ) -> None:
-    """Write the whole new database into `tmp`, checks included; raises BuildError on a failed check."""
+    """Write the whole new database into `tmp`, checks included; raises BuildError on a failed check.
+    Without `use_previous` the previous database is not opened (it was found damaged)."""
     files, refused = find_report_files(paths)
     files, unreadable = _hash_all(files, progress)
     summary.failed = refused + unreadable
@@ -202,7 +224,7 @@ def _build_into(
     con = duckdb.connect(str(tmp))
     try:
         store.create_schema(con)
-        previous = _open_previous(con, db_path, summary)
+        previous = _open_previous(con, db_path, summary) if use_previous else []
         log += _store_reports(
             con,
             files,
@@ -245,7 +267,9 @@ def _open_previous(
     """Attach the previous database, carry its logs over and list its reports (none if unusable)."""
     why_not = store.attach_previous(con, db_path)
     if why_not:
-        if db_path.exists():
+        if db_path.exists() and (why := quick_damage(db_path)):
+            summary.damaged = why  # moved aside, not replaced, when the new database is ready
+        elif db_path.exists():
             summary.notes.append(f"{why_not}，所有文件重新解析")
         return []
     store.carry_over_log(con)
@@ -272,11 +296,18 @@ def _store_reports(
     summary.unchanged = len(reuse)
     log = [(run, f.report_id, f.source, f.sha256, "unchanged", None, now) for f, _ in reuse]
     batch = store.Batch()
+    earlier = {rid for rid, _, _, _ in previous}
     for f, result in _parse_all(to_parse, workers, progress, with_mentions, summary):
         if result.ok:
             batch.add(f.report_id, f.source, result, f.mtime, now, version)
             summary.parsed += 1  # the sha256 stored is the parser's, of the bytes it read
             log.append((run, f.report_id, f.source, result.sha256, "parsed", None, now))
+        elif f.report_id in earlier:  # emptied or broken since: the good earlier version stays
+            summary.kept.append((f.source, result.error or "无法解析"))
+            store.copy_previous(con, [(f.report_id, f.report_id, f.source, None)])
+            log.append(
+                (run, f.report_id, f.source, f.sha256, "failed", f"{result.error}；{KEPT_EARLIER}", now)
+            )
         else:
             summary.failed.append((f.source, result.error or "无法解析"))
             log.append((run, f.report_id, f.source, f.sha256, "failed", result.error, now))
@@ -349,36 +380,12 @@ def _parse_all(
 
 
 def _map(paths: list[Path], workers: int, with_mentions: bool) -> Iterator[ReportResult]:
-    """process_file over the paths, in order. Workers are spawned, not forked: a forked child would
-    inherit the build lock and DuckDB's threads."""
-    if workers <= 1:
-        yield from (parse_one(p, with_mentions) for p in paths)
-        return
-    pool = ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=watch_parent,
-        initargs=(os.getpid(),),
-    )
-    try:
-        chunk = max(1, min(32, len(paths) // (workers * 8)))
-        yield from pool.map(parse_one, paths, [with_mentions] * len(paths), chunksize=chunk)
-    finally:  # a build that stops early does not wait for the files still queued
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def watch_parent(parent: int, every: float = 0.5) -> None:
-    """Pool worker start-up: exit when the build that started this worker is gone. A worker holds
-    both ends of the pool's queues, so a build killed with SIGKILL would otherwise leave it waiting
-    for work forever."""
-    import threading
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(every)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
+    """parse_one over the paths, in order, each file in a worker process with its time budget
+    (config.parse_budget): one over it is stopped and fails with 解析超时, and the build goes on."""
+    jobs = [(p, with_mentions) for p in paths]
+    budgets = [budget_for(p) for p in paths]
+    for path, outcome in zip(paths, run_with_budget(parse_one, jobs, budgets, workers), strict=True):
+        yield ReportResult(str(path), False, outcome.reason) if isinstance(outcome, Failure) else outcome
 
 
 def parse_one(path: Path, with_mentions: bool = True) -> ReportResult:
@@ -387,6 +394,8 @@ def parse_one(path: Path, with_mentions: bool = True) -> ReportResult:
 
     try:
         result = process_file(path, with_mentions=with_mentions)
+    except (MissingDependency, ImportError):
+        raise  # a broken install stops the build (see pipeline.parse.budget), it is not a bad file
     except Exception as e:  # process_file never raises on bad input: this is a bug, named in the log
         return ReportResult(str(path), False, f"解析程序出错：{type(e).__name__}: {e}")
     if result.ok and (result.text is None or result.sha256 is None or result.format is None):

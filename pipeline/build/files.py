@@ -7,6 +7,7 @@ import fcntl
 import hashlib
 import importlib.metadata
 import os
+import re
 import shutil
 import stat
 import sys
@@ -53,6 +54,15 @@ def path_text(s: str) -> str:
         return "/".join(
             part if _utf8(part) else os.fsencode(part).decode("gb18030", "replace") for part in s.split("/")
         )
+
+
+CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def shown(s: str) -> str:
+    """A file name safe to print on a terminal: valid Unicode (path_text), and control characters
+    (an escape sequence, a line break, a bidi override inside a name) written as \\xNN instead."""
+    return CONTROL_CHARS.sub(lambda m: f"\\x{ord(m.group()):02x}", path_text(s))
 
 
 def _utf8(s: str) -> bool:
@@ -107,11 +117,18 @@ def find_report_files(paths: Sequence[Path]) -> tuple[list[FoundFile], list[tupl
 
 
 def _walk(
-    folder: Path, prefix: str, refused: list[tuple[str, str]], walked: set[tuple[int, int]]
+    folder: Path,
+    prefix: str,
+    refused: list[tuple[str, str]],
+    walked: set[tuple[int, int]],
+    inside: str | None = None,
 ) -> Iterator[tuple[Path, str]]:
     """(path, report_id) of every file under folder, sorted, skipping hidden and temporary files.
     A folder reached again through a symlink (a loop) is walked once; one that cannot be listed is
-    refused with its reason instead of stopping the build."""
+    refused with its reason instead of stopping the build. A symlink that leads out of the folder
+    (`inside`, the top folder's real path) is refused, not followed: /etc/passwd is not a report.
+    A FIFO, device or socket is refused with its reason (reading one would block or never end)."""
+    inside = inside or os.path.realpath(folder)
     try:
         st = folder.stat()
         if (st.st_dev, st.st_ino) in walked:
@@ -126,14 +143,26 @@ def _walk(
         if _hidden(e.name):
             continue
         try:
+            if e.is_symlink() and not _within(os.path.realpath(e.path), inside):
+                refused.append((path_text(e.path), "符号链接指向报告文件夹以外，未跟随，已跳过"))
+                continue
             is_dir, is_file = e.is_dir(), e.is_file()
+            exists = is_dir or is_file or os.path.exists(e.path)
         except OSError as err:  # e.g. a symlink that points at itself
             refused.append((path_text(e.path), f"无法读取：{err.strerror or err}"))
             continue
         if is_dir:
-            yield from _walk(Path(e.path), f"{prefix}{e.name}/", refused, walked)
+            yield from _walk(Path(e.path), f"{prefix}{e.name}/", refused, walked, inside)
         elif is_file:
             yield Path(e.path), prefix + e.name
+        elif not exists:
+            refused.append((path_text(e.path), "符号链接指向的文件不存在，已跳过"))
+        else:
+            refused.append((path_text(e.path), "不是普通文件（管道、设备或套接字），已跳过"))
+
+
+def _within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def _hidden(name: str) -> bool:

@@ -19,6 +19,7 @@ from pipeline.parse.records import Metadata, ReportResult
 
 SCHEMA = Path(__file__).with_name("schema.sql")
 PREV = "prev"  # the alias of the previous database, attached read-only
+LOG_RUNS_KEPT = 20  # earlier builds whose ingest_log rows are carried over (the builds table keeps all)
 
 # The columns of each table come from schema.sql alone; rows are built by field name from the
 # records in pipeline/parse/records.py (tests/build/test_schema.py checks the two agree).
@@ -88,13 +89,21 @@ def read_previous(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str, s
     return con.execute(f"SELECT report_id, source, sha256, parser_version FROM {PREV}.reports").fetchall()
 
 
-def carry_over_log(con: duckdb.DuckDBPyConnection) -> None:
-    """Keep every earlier run's ingest_log and builds rows (by column name, so old schemas fit)."""
-    for table in ("ingest_log", "builds"):
-        try:
-            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {PREV}.{table}")
-        except duckdb.Error:
-            pass  # a log we cannot read is not worth failing the build for
+def carry_over_log(con: duckdb.DuckDBPyConnection, keep_runs: int | None = None) -> None:
+    """Keep the ingest_log rows of the last `keep_runs` earlier builds (one row per file per build:
+    all of them would slow every incremental build down) and every builds row (one per build), by
+    column name so old schemas fit."""
+    try:
+        con.execute(f"""
+            INSERT INTO ingest_log BY NAME SELECT * FROM {PREV}.ingest_log
+            WHERE run_id IN (SELECT run_id FROM {PREV}.ingest_log GROUP BY run_id
+                             ORDER BY max("at") DESC, run_id DESC LIMIT {int(keep_runs or LOG_RUNS_KEPT)})""")
+    except duckdb.Error:
+        pass  # a log we cannot read is not worth failing the build for
+    try:
+        con.execute(f"INSERT INTO builds BY NAME SELECT * FROM {PREV}.builds")
+    except duckdb.Error:
+        pass
 
 
 def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
@@ -177,15 +186,22 @@ class Batch:
 def copy_previous(con: duckdb.DuckDBPyConnection, reuse: Iterable[tuple[str, str, str, datetime]]) -> None:
     """Carry unchanged reports over from the previous database without parsing them.
 
-    `reuse` rows: (new report_id, report_id in the previous database, source, file mtime). The
-    metadata comes from prev.extracted_meta, so corrections are applied afresh on top of it."""
+    `reuse` rows: (new report_id, report_id in the previous database, source, file mtime or None to
+    keep the previous one). The metadata comes from prev.extracted_meta, so corrections are applied
+    afresh on top of it."""
     rows = list(reuse)
     if not rows:
         return
     cols = ("report_id", "from_id", "source", "file_mtime")
-    con.register("_reuse", pa.table({c: [r[i] for r in rows] for i, c in enumerate(cols)}))
+    types = (pa.string(), pa.string(), pa.string(), pa.timestamp("us"))  # a None mtime keeps the previous
+    con.register(
+        "_reuse",
+        pa.table(
+            {c: pa.array([r[i] for r in rows], t) for i, (c, t) in enumerate(zip(cols, types, strict=True))}
+        ),
+    )
     fresh = {"report_id": "u.report_id", "source": "u.source", "is_current": "TRUE", "duplicate_of": "NULL",
-             "file_mtime": "u.file_mtime"}  # fmt: skip
+             "file_mtime": "coalesce(u.file_mtime, p.file_mtime)"}  # fmt: skip
     meta = set(table_columns(con, "extracted_meta")) - {"report_id"}
     try:
         for table in COPIED_TABLES:

@@ -7,10 +7,10 @@ the clause (a change, another year, a target, a sub-period) and the value is pla
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 
 from pipeline.parse.indicators import Indicator, Rule, load_indicators
 from pipeline.parse.numerals import parse_figure, qualifier_around
@@ -56,6 +56,9 @@ FROM_TO = re.compile(r"(?:由|从)[^,;。]{0,20}?(?:提高|提升|上升|下降|
 YEAR_HEAD = re.compile(r"\s*(?:[一二三四五六七八九十]+是|\d+\.)?\s*(20\d\d)年度?(?:全年|以来)?[,:]")
 SINCE = re.compile(r"(20\d\d)年?(?:[^\d,;。]{0,12}?以来|至今|起至今|[-—~至]20\d\d年)")  # 自2019年…挂牌以来
 EVIDENCE_MAX = 160
+# A check on "the sentence so far" rereads this much of what the same check already read in that
+# sentence: more than the widest veto, clause head or year span, so a match across the seam is found.
+OVERLAP = 64
 
 # The part of a report that plans next year ("三、2025年度法治政府建设工作思路", "三、下阶段工作重点"):
 # its figures are targets, not results, so nothing after such a heading is read.
@@ -91,11 +94,16 @@ def extract_indicators(
     follows: dict[str, list[tuple[int, int]]] = {}  # topic → the sentences that follow one naming it
     values: dict[str, Value] = {}
     unreadable = [0]
+    so_far = SoFar(text, year, jurisdiction or "")
 
     def read(ind: Indicator, m: re.Match, sentence_start: int) -> Value | None:
         try:
-            return read_match(text, m, ind, year, level, sentence_start, jurisdiction)
-        except (ValueError, KeyError, OverflowError):
+            return read_match(text, m, ind, year, level, sentence_start, jurisdiction, so_far)
+        except (
+            ValueError,
+            KeyError,
+            ArithmeticError,
+        ):  # ArithmeticError: a giant figure overflows Decimal too
             unreadable[0] += 1
             return None
 
@@ -148,12 +156,25 @@ def read_rule(
 
 def carried(text: str, sentences: list[tuple[int, int]], topic: str) -> list[tuple[int, int]]:
     """The sentences whose previous sentence (in the same paragraph) names `topic`: in
-    受理行政复议案件47件。审结45件,… the second still speaks of reconsideration."""
+    受理行政复议案件47件。审结45件,… the second still speaks of reconsideration. The 。, line breaks and
+    topic are found once and bisected: a text without 。 (table lines) is not rescanned per sentence."""
+    periods, newlines, topics = positions(text, "。"), positions(text, "\n"), positions(text, topic)
     out = []
     for s, e in sentences:
-        previous = text[max(text.rfind("。", 0, max(0, s - 1)), text.rfind("\n", 0, s)) + 1 : s]
-        if topic in previous and "\n" not in previous.strip():
+        p, n = bisect_left(periods, max(0, s - 1)), bisect_left(newlines, s)
+        lo = max(periods[p - 1] if p else -1, newlines[n - 1] if n else -1) + 1  # after the 。 or line break
+        k = bisect_left(topics, lo)
+        if k < len(topics) and topics[k] + len(topic) <= s:
             out.append((s, e))
+    return out
+
+
+def positions(text: str, needle: str) -> list[int]:
+    """Every index where `needle` starts in `text`, overlaps included, in order."""
+    out, i = [], text.find(needle)
+    while i != -1:
+        out.append(i)
+        i = text.find(needle, i + 1)
     return out
 
 
@@ -197,8 +218,10 @@ def read_match(
     level: str | None = None,
     sentence_start: int = 0,
     jurisdiction: str | None = None,
+    so_far: SoFar | None = None,
 ) -> Value | None:
-    """A Value for one pattern match, or None when the unit, a veto or the range rules it out."""
+    """A Value for one pattern match, or None when the unit, a veto or the range rules it out.
+    `so_far` answers the checks on the sentence up to the figure (shared by a text's matches)."""
     fig_start, fig_end = m.span("fig")
     unit = m.group("unit") or ""
     number, qualifier = parse_figure(m.group("fig"))
@@ -221,13 +244,14 @@ def read_match(
     context = FROM_TO.sub("", text[clause_start(text, fig_start, VETO_BREAKS) : fig_end])
     if ind.veto.search(context) or mentions_other_year(context, year):
         return None
-    if level != "township" and ind.subpart_veto and ind.subpart_veto.search(text, sentence_start, fig_start):
+    so_far = so_far or SoFar(text, year, jurisdiction or "")
+    if level != "township" and ind.subpart_veto and so_far.holds(ind.subpart_veto, sentence_start, fig_start):
         return None
-    if ind.sentence_veto and ind.sentence_veto.search(text, sentence_start, fig_start):
+    if ind.sentence_veto and so_far.holds(ind.sentence_veto, sentence_start, fig_start):
         return None
-    if spans_other_years(text[sentence_start:fig_start], year):
+    if so_far.spans_other_years(sentence_start, fig_start):
         return None
-    if another_place_as_subject(text[sentence_start:fig_start], jurisdiction or ""):
+    if so_far.holds(CLAUSE_HEAD, sentence_start, fig_start, so_far.another_place):
         return None
     if qualifier == "exact":
         qualifier = qualifier_around(text, fig_start, fig_end) or "exact"
@@ -250,17 +274,52 @@ def pick_candidate(candidates: list[tuple[Value, int, int]], pick: str) -> Value
     return min(candidates, key=lambda c: (c[1], c[2]))[0]
 
 
-def another_place_as_subject(sentence: str, jurisdiction: str) -> bool:
-    """A clause of the sentence opens with a named place that is not the jurisdiction (西陵街道“和事佬”
-    调解室全年调处… in the 西陵区 report, 汇川区全年调处… in the 遵义市 one): its figure is a part.
-    With the jurisdiction unknown (""), every named place is another one."""
-    for m in CLAUSE_HEAD.finditer(sentence):
-        name = place_at(m["head"])
-        if name and not same_place(name, jurisdiction):
+class SoFar:
+    """Checks on the sentence up to a figure, asked again for every figure of the sentence. Each is
+    answered from what the same check already read there (plus OVERLAP), so a long sentence is read
+    about once, not once per figure: a text without sentence ends stays linear."""
+
+    def __init__(self, text: str, year: int | None, jurisdiction: str) -> None:
+        self.text, self.year, self.jurisdiction = text, year, jurisdiction
+        self.known: dict[tuple, tuple[int, int | None]] = {}  # check → (read clean up to, end of a hit)
+
+    def holds(
+        self, rx: re.Pattern, start: int, end: int, keep: Callable[[re.Match], bool] | None = None
+    ) -> bool:
+        """A match of `rx` (that `keep` accepts, when given) lies inside text[start:end]."""
+        key = (rx, keep, start)
+        clean, hit = self.known.get(key, (start, None))
+        if hit is not None and hit <= end:
             return True
-    return False
+        if end <= clean:
+            return False
+        for m in rx.finditer(self.text, max(start, clean - OVERLAP), end):
+            if keep is None or keep(m):
+                self.known[key] = (clean, m.end())
+                return True
+        self.known[key] = (end, hit)
+        return False
+
+    def another_place(self, m: re.Match) -> bool:
+        """A clause opens with a named place that is not the jurisdiction (西陵街道“和事佬”调解室全年调处…
+        in the 西陵区 report, 汇川区全年调处… in the 遵义市 one): its figure is a part. With the
+        jurisdiction unknown (""), every named place is another one."""
+        name = place_at(m["head"])
+        return bool(name) and not same_place(name, self.jurisdiction)
+
+    def other_year(self, m: re.Match) -> bool:
+        return int(m[1]) != self.year
+
+    def spans_other_years(self, start: int, end: int) -> bool:
+        """The sentence opens with another year (2023年,…) or counts from one on (自2020年以来, 2021年至今,
+        2019—2024年): the figure is not the report year's."""
+        if self.year is None:
+            return False
+        head = YEAR_HEAD.match(self.text, start, end)
+        return bool(head and int(head[1]) != self.year) or self.holds(SINCE, start, end, self.other_year)
 
 
+@lru_cache(maxsize=4096)
 def place_at(head: str) -> str | None:
     """The place name a clause opens with: a unit of the division table (汇川区) or a township-like
     name (西陵街道, 城关镇); None for 全县, 各乡镇, 健全区、街道… and other words."""
@@ -283,15 +342,6 @@ def same_place(name: str, jurisdiction: str) -> bool:
         if name.endswith(suffix):
             return jurisdiction.endswith(suffix) and jurisdiction.startswith(name[: -len(suffix)])
     return name == jurisdiction
-
-
-def spans_other_years(sentence: str, year: int | None) -> bool:
-    """The sentence opens with another year (2023年,…) or counts from one on (自2020年以来, 2021年至今,
-    2019—2024年): the figure is not the report year's."""
-    if year is None:
-        return False
-    head = YEAR_HEAD.match(sentence)
-    return bool(head and int(head[1]) != year) or any(int(y) != year for y in SINCE.findall(sentence))
 
 
 def mentions_other_year(context: str, year: int | None) -> bool:

@@ -91,12 +91,15 @@ def cn_to_int(s: str) -> int:
         raise ValueError(f"not a well-formed Chinese numeral: {s!r}") from e
 
 
+MAX_FIGURE_CHARS = 40  # no count, rate or amount is written longer (1,234,567,890.12万 is 17)
 ARABIC = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)([万亿千]?)")
 
 
 def parse_number(s: str) -> float | int:
     """A number as written, without qualifier: `1,234` → 1234, `1.2万` → 12000, `两千` → 2000."""
     s = s.strip()
+    if len(s) > MAX_FIGURE_CHARS:  # not a figure; and converting it would take time quadratic in its length
+        raise ValueError(f"figure too long: {len(s)} characters")
     if s.startswith("百分之"):
         s = s[3:]
         if s == "百":

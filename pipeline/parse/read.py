@@ -8,16 +8,21 @@ with a short reason in plain Chinese, so one bad file never stops a batch. Heavy
 from __future__ import annotations
 
 import hashlib
+import importlib
+import logging
 import os
 import re
 import stat
+import warnings
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from html import unescape
 from io import BytesIO
 from pathlib import Path
 
-from pipeline.parse.records import Document, ReadError
+from pipeline.parse.records import Document, MissingDependency, ReadError
 from pipeline.parse.tables import latest_year_first, render_row
 
 # Lines of site furniture that survive article extraction on Chinese government pages.
@@ -54,6 +59,11 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
 SURROGATE = re.compile("[\ud800-\udfff]")
 
 MSG_BINARY = "文件不是可识别的文本（可能是二进制文件）"
+# Below this many bytes a legacy decode is weak evidence: random bytes read as GB18030 land in the
+# common rows half the time, so a short file must be (nearly) all common characters.
+SHORT_BYTES = 400
+TINY_BYTES = 64  # shorter than this, a file in no Chinese encoding is taken for noise
+CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 MSG_EMPTY = "文件是空的"
 
 
@@ -71,8 +81,10 @@ def read_document(path: str | Path, max_bytes: int = 50 * 1024 * 1024) -> Docume
             text, encoding, title = read_html_bytes(data)
         else:
             text, encoding = read_txt_bytes(data)
-    except ReadError:
+    except (ReadError, MissingDependency):
         raise
+    except ImportError as e:  # a broken install, not a bad file: stop and name the package
+        raise MissingDependency(e.name or str(e)) from e
     except RecursionError:
         raise ReadError(
             "网页结构过于复杂，无法提取正文" if fmt == "html" else "文件结构过于复杂，无法读取"
@@ -165,17 +177,19 @@ def decode_text(data: bytes) -> tuple[str, str]:
         ),
         key=lambda c: c[0],
     )
-    if share >= 0.5:
+    if share >= 0.5 and (len(data) >= SHORT_BYTES or common_share_any(text) >= 0.9):
         return text, name
     return decode_other(data)
 
 
 def decode_other(data: bytes) -> tuple[str, str]:
     """Text in none of the Chinese encodings: charset-normalizer's pick if it reads cleanly, else binary."""
-    from charset_normalizer import from_bytes
+    if len(data) < TINY_BYTES or (len(data) < SHORT_BYTES and CONTROL_BYTES.search(data)):
+        raise ReadError(MSG_BINARY)  # too little to tell text from noise (10 random bytes "read" as cp1250)
+    from_bytes = require("charset_normalizer", "charset-normalizer").from_bytes
 
     best = from_bytes(data[:65536]).best()
-    if best is None or best.chaos > 0.2:
+    if best is None or best.chaos > (0.2 if len(data) >= SHORT_BYTES else 0.1):
         raise ReadError(MSG_BINARY)
     return data.decode(best.encoding, "replace"), best.encoding
 
@@ -199,6 +213,30 @@ def common_share(text: str, name: str) -> float:
     return good / seen if seen else 1.0
 
 
+def common_share_any(text: str) -> float:
+    """For a short file: the share of its non-ASCII characters that are common in either script (in
+    GB2312, or in Big5's level-1 rows), control characters counting against. Random bytes decode to
+    rare characters and controls; a short traditional text saved as GBK is still common Big5."""
+    seen = good = 0
+    for ch, n in Counter(text).items():
+        if ch < "\x80":
+            seen += n if ch < " " and ch not in "\t\n\r\f" else 0
+            continue
+        seen += n
+        good += n if _common_anywhere(ch) else 0
+    return good / seen if seen else 1.0
+
+
+def _common_anywhere(ch: str) -> bool:
+    for codec, lo, hi in (("gb2312", 0xA1, 0xF7), ("big5", 0xA1, 0xC6)):
+        try:
+            if lo <= ch.encode(codec)[0] <= hi:
+                return True
+        except UnicodeEncodeError:
+            pass
+    return False
+
+
 def read_txt_bytes(data: bytes) -> tuple[str, str]:
     """Plain text: decoded, refusing binary files (control characters beyond a stray few)."""
     text, encoding = decode_text(data)
@@ -217,10 +255,10 @@ def read_html_bytes(data: bytes) -> tuple[str, str, str | None]:
     """A saved web page: the article text without navigation, scripts and footers, and its title."""
     page, encoding = decode_html(data)
     text = None
-    try:  # trafilatura failing on a page (even RecursionError) is not fatal: the fallback follows
-        import trafilatura
-        from trafilatura.settings import use_config
+    trafilatura = require("trafilatura")
+    from trafilatura.settings import use_config
 
+    try:  # trafilatura failing on a page (even RecursionError) is not fatal: the fallback follows
         config = use_config()
         config.set("DEFAULT", "MIN_EXTRACTED_SIZE", "10")  # short pages must not fall to the baselines
         text = trafilatura.extract(
@@ -231,7 +269,7 @@ def read_html_bytes(data: bytes) -> tuple[str, str, str | None]:
             favor_recall=True,
             deduplicate=False,
         )
-    except Exception:
+    except Exception:  # noqa: BLE001 - any failure of the extractor on this page: the regex fallback
         text = None
     text = drop_boilerplate(text if text and text.strip() else render_body_text(page))
     if not text.strip():
@@ -293,7 +331,7 @@ def read_docx(data: bytes, max_bytes: int) -> tuple[str, str | None]:
     its title."""
     import zipfile
 
-    import docx
+    docx = require("docx", "python-docx")
     from docx.table import Table
     from lxml.etree import XMLSyntaxError
 
@@ -347,14 +385,16 @@ def unpack_zip(data: bytes, max_bytes: int) -> bytes:
 
 def read_pdf(data: bytes) -> str:
     """The text layer of a PDF, pages joined by newlines, with wrapped lines rejoined."""
+    require("pypdf")
     from pypdf import PdfReader
     from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
     try:
-        reader = PdfReader(BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise ReadError("PDF 已加密，无法读取")
-        pages = [unwrap_lines(page.extract_text() or "") for page in reader.pages]
+        with quiet_pypdf():
+            reader = PdfReader(BytesIO(data))
+            if reader.is_encrypted and not reader.decrypt(""):
+                raise ReadError("PDF 已加密，无法读取")
+            pages = [unwrap_lines(page.extract_text() or "") for page in reader.pages]
     except (DependencyError, FileNotDecryptedError):
         raise ReadError("PDF 已加密，无法读取") from None
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError):
@@ -363,6 +403,31 @@ def read_pdf(data: bytes) -> str:
     if len("".join(text.split())) < 20 * max(1, len(pages)):
         raise ReadError("PDF 没有文字层（可能是扫描件）")
     return text
+
+
+@contextmanager
+def quiet_pypdf() -> Iterator[None]:
+    """pypdf reports what it repairs (\"Ignoring wrong pointing object\", \"incorrect startxref\") through
+    logging and warnings, which would reach the terminal raw: a damaged PDF's outcome is our ReadError."""
+    logger = logging.getLogger("pypdf")
+    level, propagate = logger.level, logger.propagate
+    logger.setLevel(logging.CRITICAL + 1)
+    logger.propagate = False
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.setLevel(level)
+        logger.propagate = propagate
+
+
+def require(module: str, package: str | None = None):
+    """Import a reader's library, or stop with MissingDependency naming the package to install."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as e:
+        raise MissingDependency(package or module) from e
 
 
 @cache

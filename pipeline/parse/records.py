@@ -10,6 +10,17 @@ class ReadError(Exception):
     """A file that cannot be turned into text. The message is for the user, in plain Chinese."""
 
 
+class MissingDependency(RuntimeError):
+    """A library the parser needs is not installed: a broken install, not a bad file. It stops the
+    batch (every file would fail the same way) with a message naming the package."""
+
+    def __init__(self, package: str) -> None:
+        super().__init__(
+            f"缺少依赖包 {package}，无法解析报告：请运行 `make`（或 `.venv/bin/pip install -e .`）重新安装依赖"
+        )
+        self.package = package
+
+
 @dataclass(frozen=True)
 class Document:
     """A report file read and decoded to text, before normalisation."""

@@ -328,13 +328,35 @@ def test_command_exit_codes(folder: Path, db: Path, capsys) -> None:
     assert "构建失败" in capsys.readouterr().err and not db.exists()
 
 
-def test_a_file_that_breaks_loses_its_report(folder: Path, db: Path) -> None:
+def test_a_file_emptied_or_broken_keeps_its_good_earlier_version(folder: Path, db: Path) -> None:
+    """Issue 15: an emptied or broken file no longer removes the report it gave; the summary says
+    the earlier version was kept. A file that never gave a report just fails."""
     build(folder, db)
+    before = query(db, "SELECT jurisdiction, year, text FROM reports WHERE report_id = 'sheqi_2024.txt'")
     (folder / "sheqi_2024.txt").write_bytes(b"")
+    (folder / "haiyan_2024.txt").write_bytes(b"\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09")
+    (folder / "new_junk.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
     s = build(folder, db)
-    assert s.failed == [(str(folder / "sheqi_2024.txt"), "文件是空的")] and s.removed == []
-    assert query(db, "SELECT count(*) FROM reports WHERE report_id = 'sheqi_2024.txt'") == [(0,)]
-    assert query(db, "SELECT count(*) FROM reports") == [(4,)]
+    sheqi, haiyan = str(folder / "sheqi_2024.txt"), str(folder / "haiyan_2024.txt")
+    assert sorted(s.kept) == [
+        (haiyan, "文件不是可识别的文本（可能是二进制文件）"),
+        (sheqi, "文件是空的"),
+    ]
+    assert s.failed == [(str(folder / "new_junk.txt"), "文件不是可识别的文本（可能是二进制文件）")]
+    assert s.removed == []
+    text = s.render()
+    assert (
+        "失败 3（其中保留旧版 2）" in text
+        and f"{sheqi}：文件是空的" in text
+        and "保留了上次构建时的版本" in text
+    )
+    assert (
+        query(db, "SELECT jurisdiction, year, text FROM reports WHERE report_id = 'sheqi_2024.txt'") == before
+    )
+    assert query(db, "SELECT count(*) FROM reports") == [(5,)]
+    assert query(db, "SELECT count(*) FROM indicators WHERE report_id = 'haiyan_2024.txt'")[0][0] > 5
+    logged = query(db, "SELECT error FROM ingest_log WHERE source = ? AND run_id = ?", [sheqi, s.run_id])
+    assert logged == [("文件是空的；保留了上次构建时的版本",)]
 
 
 def test_summary_caps_long_lists() -> None:

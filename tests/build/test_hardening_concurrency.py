@@ -292,10 +292,10 @@ runpy.run_module("pipeline", run_name="__main__")
 
 # (id, point, nth, what the database must be after the kill: "old" intact or "new" complete)
 KILL_POINTS = [
-    ("while-parsing", "pipeline.build.database.parse_one", 20, "old"),
+    ("while-parsing", "pipeline.build.database._parse_all", 20, "old"),  # parse_one runs in a worker
     ("while-writing-rows", "pipeline.build.store.insert_rows", 3, "old"),
     ("while-checking", "pipeline.build.checks.run_checks", 1, "old"),
-    ("before-checkpoint", "pipeline.build._finish", 1, "old"),
+    ("before-checkpoint", "pipeline.build.database._finish", 1, "old"),
     ("before-swap", "pipeline.build.files.swap_in", 1, "old"),
     ("at-the-rename", "swap_in>c_call:posix.replace", 1, "old"),
     ("after-the-rename", "swap_in>c_return:posix.replace", 1, "new"),
