@@ -39,6 +39,11 @@ def load_labels() -> tuple[Label, ...]:
     )
 
 
+def strength(lab: Label) -> int:
+    """A label's rank in the table: for one key, an earlier label wins (受理 over 收案)."""
+    return load_labels().index(lab)
+
+
 def split_row(line: str) -> list[str] | None:
     """The cells of a table line (`| a | b |` or `a | b | c |`), or None for prose."""
     if line.count("|") < 2:
@@ -89,10 +94,9 @@ def read_table(rows: list[tuple[int, str, list[str]]], caption: str, year: int |
         col = next((i for i, y in years.items() if y == year), max(years, key=years.get))
         if year is not None and years[col] != year:
             return {}
-        for start, line, cells in rows[1:]:
-            lab = label_key(cells[0], context)
-            if lab and col < len(cells):
-                put(out, lab, start, line, cells, col)
+        labelled = [(lab, r) for r in rows[1:] if (lab := label_key(r[2][0], context)) and col < len(r[2])]
+        for lab, (start, line, cells) in sorted(labelled, key=lambda lr: strength(lr[0])):
+            put(out, lab, start, line, cells, col)
         return out
     columns = {i: lab for i, c in enumerate(header) if i and (lab := label_key(c, context))}
     if not columns:
@@ -101,7 +105,7 @@ def read_table(rows: list[tuple[int, str, list[str]]], caption: str, year: int |
     if row is None:
         return {}
     start, line, cells = row
-    for i, lab in columns.items():
+    for i, lab in sorted(columns.items(), key=lambda c: strength(c[1])):
         if i < len(cells):
             put(out, lab, start, line, cells, i)
     return out
