@@ -17,7 +17,7 @@ from pipeline.parse.indicators import TABLE
 from pipeline.parse.records import Value
 
 YEAR_CELL = re.compile(r"(20\d\d)\s*年?度?")
-TOTAL_CELL = re.compile(r"(?:合计|总计|共计|总数|全[省市县区旗]|全[省市县区旗]合计)")
+TOTAL_CELL = re.compile(r"(?:合计|总计|共计|总数|全[省市县区旗]|全[省市县区旗]合计|全年|全年合计|年度合计)")
 NUMBER_CELL = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*(件|起|宗|%)?")
 CAPTION_LINES = 2
 

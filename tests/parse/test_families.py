@@ -35,6 +35,10 @@ SHIFTED = [
     # settled before acceptance, then accepted: the 受理 after 受理前 is the received count
     ("收到行政复议申请288件,通过受理前协调化解41件,依法受理230件。", "reconsideration_received", 230),
     ("收到行政復議申請75件,受理前調解撤回9件,依法受理61件。", "reconsideration_received", 61),
+    # outcomes of accepted cases are neither the accepted count nor the closed one
+    ("新收行政复议案件188件,受理后调解和解结案47件。", "reconsideration_received", 188),
+    ("新收行政复议案件188件,受理后调解和解结案47件。", "reconsideration_closed", None),
+    ("受理并转交法律援助申请31件。", "legal_aid_cases", None),
     # the change first, then the level
     ("全区一审行政诉讼案件同比下降9%,为412件。", "litigation_cases", 412),
     ("全市行政復議案件較上年增長15.2%,達628件。", "reconsideration_received", 628),
@@ -214,6 +218,12 @@ TABLES = [
         "行政复议案件情况\n| 年度 | 收案 | 受理 | 审结 |\n| 2024年 | 130 | 118 | 109 |",
         2024,
         {"reconsideration_received": 118, "reconsideration_closed": 109},
+    ),
+    # quarter rows and a 全年 row: the year's row, never a quarter's
+    (
+        "行政复议案件季度统计\n| 季度 | 收案 | 办结 |\n| 一季度 | 40 | 38 |\n| 二季度 | 52 | 47 |\n| 全年 | 92 | 85 |",
+        2024,
+        {"reconsideration_received": 92, "reconsideration_closed": 85},
     ),
     # no topic: 收案 of what?
     ("统计表\n| 单位 | 收案 | 办结 |\n| 合计 | 42 | 40 |", 2024, {}),
