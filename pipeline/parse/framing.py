@@ -14,12 +14,14 @@ from pipeline.parse.records import Value
 # Right before the figure: a floor or a ceiling (每年学法不少于4次, 抽查案卷不少于100卷).
 BOUND_BEFORE = re.compile(r"(?:不少于|不低于|不超过|不高于|至少|最多|最少|低于|高于)$")
 BEFORE_CHARS = 3
+BOUND_LAST = frozenset("于过多少")  # the last character of every bound: a cheap test before the pattern
 # Right after the figure and its unit: a limit (控制在5%以内), or a condition of a scoring rule or an
 # attribute of some units (达到100%的得满分, 败诉率在5%以内的, 出庭应诉率100%的单位, …100%的目标).
 FRAMED_AFTER = re.compile(
     r"^(?:以内|以下|及以下)"
     r"|^(?:以上|及以上)?的(?:得|扣|加|单位|地区|部门|地方|县|市|区|乡镇|目标|要求|标准)"
 )
+AFTER_FIRST = frozenset("以及的")
 # A figure that closes a quotation which opened in its own clause: a slogan (“出庭应诉率100%”).
 QUOTE_OPEN, QUOTE_CLOSE = '“"', '”"'
 CLAUSE_BREAKS = frozenset(",;。!?\n:")
@@ -37,11 +39,16 @@ TITLE_MIN = 8
 def framed_as_target(text: str, value: Value) -> bool:
     """The figure of `value` is bounded, conditioned or quoted: a target or a rule, not a result."""
     start, end = value.start or 0, value.end or 0
-    if BOUND_BEFORE.search(text, max(0, start - BEFORE_CHARS), start):
+    if (
+        start
+        and text[start - 1] in BOUND_LAST
+        and BOUND_BEFORE.search(text, max(0, start - BEFORE_CHARS), start)
+    ):
         return True
-    if FRAMED_AFTER.match(text[end : end + 8]):
+    after = text[end : end + 1]
+    if after in AFTER_FIRST and FRAMED_AFTER.match(text[end : end + 8]):
         return True
-    return text[end : end + 1] in QUOTE_CLOSE and opens_quote(text, start)
+    return after in QUOTE_CLOSE and opens_quote(text, start)
 
 
 def opens_quote(text: str, pos: int) -> bool:
