@@ -12,10 +12,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache, partial
 
+from pipeline.parse.framing import framed_as_target, sets_targets
 from pipeline.parse.indicators import Indicator, Rule, load_indicators
 from pipeline.parse.numerals import parse_figure, qualifier_around
 from pipeline.parse.records import Value
-from pipeline.parse.structure import looks_back_over_years, mask_furniture, zero_loss_rate
+from pipeline.parse.structure import in_section, looks_back_over_years, mask_furniture, zero_loss_rate
 from pipeline.parse.table_reader import table_values
 
 SENTENCE = re.compile(r"[^。!?\n]+")  # a semicolon parts clauses of one sentence, not sentences
@@ -83,8 +84,9 @@ def extract_indicators(
 ) -> Extraction:
     """Every key the text states, for the report year; absent keys are simply missing. With the
     jurisdiction known, a clause whose subject is another named place is a sub-part of it. Page
-    furniture is masked first; a document that looks back over several years gives nothing."""
-    if looks_back_over_years(text):
+    furniture is masked first; a document that looks back over several years, or that sets targets
+    (工作要点, a scoring rule), gives nothing."""
+    if looks_back_over_years(text) or sets_targets(text):
         return Extraction({}, 0)
     text = mask_furniture(text)
     plan = find_plan(text)
@@ -98,14 +100,11 @@ def extract_indicators(
 
     def read(ind: Indicator, m: re.Match, sentence_start: int) -> Value | None:
         try:
-            return read_match(text, m, ind, year, level, sentence_start, jurisdiction, so_far)
-        except (
-            ValueError,
-            KeyError,
-            ArithmeticError,
-        ):  # ArithmeticError: a giant figure overflows Decimal too
+            value = read_match(text, m, ind, year, level, sentence_start, jurisdiction, so_far)
+        except (ValueError, KeyError, ArithmeticError):  # ArithmeticError: a giant figure overflows Decimal
             unreadable[0] += 1
             return None
+        return None if value is None or framed_as_target(text, value) else value
 
     for ind in load_indicators():
         hits: set[int] = set()
@@ -121,7 +120,9 @@ def extract_indicators(
             if rule.levels and level not in rule.levels:
                 continue
             if rule.after is not None and rule.after not in follows:
-                follows[rule.after] = carried(text, sentences, rule.after)
+                follows[rule.after] = sorted(
+                    {*carried(text, sentences, rule.after), *in_section(text, sentences, rule.after)}
+                )
             for s, e in spans if rule.after is None else follows[rule.after]:
                 candidates += [(v, rank, v.start) for v in read_rule(rule, text, s, e, partial(read, ind))]
         if candidates:

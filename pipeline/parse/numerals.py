@@ -119,11 +119,15 @@ def parse_number(s: str) -> float | int:
 
 
 def parse_figure(fig: str) -> tuple[float | int, str]:
-    """A figure with its 余/多 suffix: `2万余` → (20000, 'over'); `56.95` → (56.95, 'exact')."""
+    """A figure with its 余/多 suffix: `2万余` → (20000, 'over'), `30余万` → (300000, 'over');
+    `56.95` → (56.95, 'exact')."""
     qualifier = "exact"
     if fig and fig[-1] in SUFFIX_QUALIFIERS:
         qualifier = SUFFIX_QUALIFIERS[fig[-1]]
         fig = fig[:-1]
+    elif len(fig) > 2 and fig[-2] in SUFFIX_QUALIFIERS and fig[-1] in "万亿" and fig[-3].isdigit():
+        qualifier = SUFFIX_QUALIFIERS[fig[-2]]  # 1750余万: over 17,500,000
+        fig = fig[:-2] + fig[-1]
     return parse_number(fig), qualifier
 
 

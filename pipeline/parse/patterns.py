@@ -16,10 +16,12 @@ from pipeline.parse.numerals import CN_NUMERAL_CHARS, COUNT_UNITS, MONEY_UNITS, 
 
 CN = f"[{CN_NUMERAL_CHARS}]"
 # An Arabic number (thousands separators only before exactly three digits), an optional 万/亿/千,
-# then an optional 余/多; or 百分之…; or Chinese numerals of at least two characters, or one
+# then an optional 余/多 (or 余/多 then 万/亿: 30余万); or 百分之…; or Chinese numerals of at least two characters, or one
 # numeral followed by 余/多 (二十余, 两千, 十余).
 FIGURE = (
-    r"(?<![\d.])(?:\d{1,3}(?:,\d{3})+(?![\d])|\d+)(?:\.\d+)?(?:[万亿千](?![元]?[\d]))?(?:余|多)?"
+    # …then 2万余 or 1750余万 (the qualifier before 万: 30多万人次)
+    r"(?<![\d.])(?:\d{1,3}(?:,\d{3})+(?![\d])|\d+)(?:\.\d+)?"
+    r"(?:[万亿千](?![元]?[\d])(?:余|多)?|(?:余|多)(?:[万亿](?![元]?[\d]))?)?"
     rf"|百分之(?:百|{CN}+(?:点{CN}+)?|\d+(?:\.\d+)?)"
     rf"|(?<!{CN}){CN}{{2,}}(?:余|多)?|(?<!{CN}){CN}(?:余|多)"
     # one numeral right before a count unit (六次, 十件) — but not 一, which is mostly a word (一次性)

@@ -84,3 +84,37 @@ def zero_loss_rate(text: str, year: int | None, stop: int) -> Value | None:
             end=m.end(),
         )
     return None
+
+
+# Headings of a report or a statistics page, by rank: 一、 > (一) > 1. A heading line is short and has
+# no sentence in it, or is a short heading run into its paragraph (1.受理情况。依法受理…).
+HEADING = re.compile(  # matched in "\n" + text: the leading newline lets the search skip ahead fast
+    r"\n[ \t]*(?:(?P<r0>[一二三四五六七八九十]{1,3}、)|(?P<r1>\([一二三四五六七八九十]{1,3}\))|(?P<r2>\d{1,2}[.、](?!\d)))"
+    r"(?P<title>[^。\n]{1,24}?)[ \t]*(?=[。\n])",
+)
+# A heading that names another topic beside the one sought (行政复议和行政应诉) does not scope it.
+SECTION_TOPICS = ("复议", "诉讼", "应诉", "信访", "调解", "仲裁", "执法", "法律援助", "普法")
+
+
+def in_section(text: str, sentences: list[tuple[int, int]], topic: str) -> list[tuple[int, int]]:
+    """The sentences under a heading that names `topic` alone (一、行政复议案件情况 … 2.受理情况。
+    依法受理7,645件): a verb at their head still speaks of that topic."""
+    ranges: list[tuple[int, int]] = []  # spans of text whose enclosing headings name the topic
+    stack: dict[int, str] = {}
+    section_start: int | None = None
+    for m in HEADING.finditer("\n" + text + "\n"):  # heading lines only (offsets: one more than text's)
+        rank = 0 if m["r0"] else 1 if m["r1"] else 2
+        stack = {r: t for r, t in stack.items() if r < rank} | {rank: m["title"]}
+        scoped = names_topic_alone(" ".join(stack.values()), topic)
+        if scoped and section_start is None:
+            section_start = m.start()  # the heading's own line (m starts at the newline before it)
+        elif not scoped and section_start is not None:
+            ranges.append((section_start, m.start()))
+            section_start = None
+    if section_start is not None:
+        ranges.append((section_start, len(text)))
+    return [(s, e) for s, e in sentences if any(a <= s < b for a, b in ranges)] if ranges else []
+
+
+def names_topic_alone(headings: str, topic: str) -> bool:
+    return topic in headings and not any(t in headings for t in SECTION_TOPICS if topic not in t)

@@ -17,7 +17,7 @@ from pipeline.parse.indicators import TABLE
 from pipeline.parse.records import Value
 
 YEAR_CELL = re.compile(r"(20\d\d)\s*年?度?")
-TOTAL_CELL = re.compile(r"(?:合计|总计|共计|总数|全[省市县区旗]|全[省市县区旗]合计)")
+TOTAL_CELL = re.compile(r"(?:合计|总计|共计|总数|全[省市县区旗]|全[省市县区旗]合计|全年|全年合计|年度合计)")
 NUMBER_CELL = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*(件|起|宗|%)?")
 CAPTION_LINES = 2
 
@@ -37,6 +37,11 @@ def load_labels() -> tuple[Label, ...]:
         Label(re.compile(row["label"]), row.get("topic", ""), row["key"], row["kind"])
         for row in raw.get("table_label", [])
     )
+
+
+def strength(lab: Label) -> int:
+    """A label's rank in the table: for one key, an earlier label wins (受理 over 收案)."""
+    return load_labels().index(lab)
 
 
 def split_row(line: str) -> list[str] | None:
@@ -89,10 +94,9 @@ def read_table(rows: list[tuple[int, str, list[str]]], caption: str, year: int |
         col = next((i for i, y in years.items() if y == year), max(years, key=years.get))
         if year is not None and years[col] != year:
             return {}
-        for start, line, cells in rows[1:]:
-            lab = label_key(cells[0], context)
-            if lab and col < len(cells):
-                put(out, lab, start, line, cells, col)
+        labelled = [(lab, r) for r in rows[1:] if (lab := label_key(r[2][0], context)) and col < len(r[2])]
+        for lab, (start, line, cells) in sorted(labelled, key=lambda lr: strength(lr[0])):
+            put(out, lab, start, line, cells, col)
         return out
     columns = {i: lab for i, c in enumerate(header) if i and (lab := label_key(c, context))}
     if not columns:
@@ -101,7 +105,7 @@ def read_table(rows: list[tuple[int, str, list[str]]], caption: str, year: int |
     if row is None:
         return {}
     start, line, cells = row
-    for i, lab in columns.items():
+    for i, lab in sorted(columns.items(), key=lambda c: strength(c[1])):
         if i < len(cells):
             put(out, lab, start, line, cells, i)
     return out
