@@ -464,6 +464,8 @@ def find_metadata(text: str, title: str | None = None) -> Metadata:
     subjects += [f] if signer and (f := read_subject(signer, table, "落款")) else []
     if any(s.name for s in subjects):  # the counts below only when no signal named the publisher
         pass
+    elif code_place and level_hint == code_place.level:  # `我县…` on a page whose 索引号 has 331024
+        subjects.append(Subject("索引号", code_place.name, None, None, (code_place,)))
     elif f := most_named(text, table):
         subjects.append(f)
     elif level_hint in ("province", "prefecture", "county"):
@@ -499,16 +501,21 @@ def find_metadata(text: str, title: str | None = None) -> Metadata:
     if found is None and (says_bureau or any(s.department for s in subjects)):
         dep = next((s for s in subjects if s.department), None)
         department = dep.department if dep else None
+        at = code_place if code_place and code_place.level != "township" else None  # the bureau's own code
         return Metadata(
-            None,
-            None,
-            None,
-            None,
+            at and at.name,
+            at and at.province,
+            at and at.city,
+            at and at.county,
             "department",
             year,
             line or title,
             _sources(
                 {
+                    "jurisdiction": at and "索引号",
+                    "province": at and "索引号",
+                    "city": at and at.city and "索引号",
+                    "county": at and at.county and "索引号",
                     "level": dep.signal if dep else "我局",
                     "department": dep.signal if dep else None,
                     "year": year_signal,
