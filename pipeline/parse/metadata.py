@@ -67,7 +67,9 @@ LINES = re.compile(r"[^\n|]+")  # portal pages put the title in a table cell: `|
 SENTENCE_MARKS = re.compile("[,。;]")
 YEAR = re.compile(r"(?<![\d\-~至—])(20\d\d)\s*年(?!\s*\d{1,2}\s*月\s*\d{1,2}\s*日)")
 YEARBOOK = re.compile(r"(20\d\d)\s*卷")
-SUMMED_UP = re.compile(r"总结\s*(20\d\d)\s*年")
+SUMMED_UP = re.compile(
+    r"(?:总结|回顾)了?[\u4e00-\u9fff]{0,4}?(20\d\d)\s*年"
+)  # 总结2023年工作, 回顾了全市2023年
 DATED = re.compile(r"(?<!\d)(20\d\d)(?:-|/|\s*年\s*)(\d{1,2})(?:-|/|\s*月\s*)\d{1,2}(?!\d)")
 SPAN = re.compile(r"十[一二三四五]五|[三五十]年来|近年来")  # a page about several years has no one year
 # A report's title quoted in a news item: `《上海市2022年法治政府建设情况的报告》日前公布`.
@@ -434,7 +436,10 @@ def find_year(
 ) -> tuple[int | None, str | None]:
     """The year described and its signal: title, opening `2024年,`, `现将2018年…报告如下`, a yearbook's
     `2022卷` (the year before), the most frequent year (before a signature's), the signature − 1."""
-    for line in (title, text.lstrip()[:60].split("\n")[0]):  # `召开2024年…会议` that `总结2023年工作`
+    for line in (
+        title,
+        text.lstrip()[:60].split("\n")[0],
+    ):  # `召开2024年…会议` that `总结2023年工作`, `回顾了2023年…`
         if line and "会" in line and (m := YEAR.search(line)) and (y := SUMMED_UP.search(text, 0, HEAD)):
             if int(y[1]) == int(m[1]) - 1:
                 return int(y[1]), "开头"

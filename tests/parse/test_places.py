@@ -168,6 +168,11 @@ CASES = {
         ("武义县", None, "浙江省", "金华市", "武义县", "county", 2023),
         "标题",
     ),
+    "meeting_looks_back_on_the_year_before": (
+        "衢州市召开2025年全市法治政府建设推进会\n会议回顾了全市2024年法治政府建设工作,部署2025年重点任务。",
+        ("衢州市", None, "浙江省", "衢州市", None, "prefecture", 2024),
+        "标题",
+    ),
     "news_without_a_year_takes_its_date": (
         "区法院:多元解纷见实效\n2024-06-11 来源:某某日报\n今年以来,区法院诉前化解纠纷560件。",
         (None, None, None, None, None, None, 2024),
