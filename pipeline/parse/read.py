@@ -23,7 +23,7 @@ from io import BytesIO
 from pathlib import Path
 
 from pipeline.parse.records import Document, MissingDependency, ReadError
-from pipeline.parse.tables import latest_year_first, render_row
+from pipeline.parse.tables import render_row
 
 # Lines of site furniture that survive article extraction on Chinese government pages.
 # Only lines up to BOILERPLATE_MAX_LEN characters are tested, so report prose is never dropped.
@@ -91,15 +91,13 @@ def read_document(path: str | Path, max_bytes: int = 50 * 1024 * 1024) -> Docume
         ) from None
     except Exception as e:  # a bad file must never crash the batch
         raise ReadError(f"无法读取该文件：{type(e).__name__} {str(e)[:80]}".strip()) from e
-    text = SURROGATE.sub("\ufffd", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = latest_year_first(text)
+    text = SURROGATE.sub("\ufffd", text)  # what the file says, as valid text; normalise does the rest
     title = SURROGATE.sub("\ufffd", title) if title else title
     if not text.strip():
         raise ReadError(MSG_EMPTY)
     return Document(
         source=str(path),
         format=fmt,
-        encoding=encoding,
         text=text,
         sha256=hashlib.sha256(data).hexdigest(),
         title=title or None,
