@@ -312,8 +312,8 @@ def run_pipeline(
         t0, timed_out = time.monotonic(), False
         try:
             while True:
-                try:
-                    proc.wait(timeout=every)
+                try:  # never wait past the budget: a short budget is kept even with a long `every`
+                    proc.wait(timeout=max(0.0, min(every, timeout - (time.monotonic() - t0))))
                     break
                 except subprocess.TimeoutExpired:
                     pass
