@@ -196,7 +196,9 @@ def copy_previous(con: duckdb.DuckDBPyConnection, reuse: Iterable[tuple[str, str
     types = (pa.string(), pa.string(), pa.string(), pa.timestamp("us"))  # a None mtime keeps the previous
     con.register(
         "_reuse",
-        pa.table({c: pa.array([r[i] for r in rows], t) for i, (c, t) in enumerate(zip(cols, types, strict=True))}),
+        pa.table(
+            {c: pa.array([r[i] for r in rows], t) for i, (c, t) in enumerate(zip(cols, types, strict=True))}
+        ),
     )
     fresh = {"report_id": "u.report_id", "source": "u.source", "is_current": "TRUE", "duplicate_of": "NULL",
              "file_mtime": "coalesce(u.file_mtime, p.file_mtime)"}  # fmt: skip
