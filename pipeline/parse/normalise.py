@@ -1,12 +1,15 @@
-"""Normalise report text: traditional → simplified (OpenCC) and full-width → ASCII.
-
-Offsets in the output point into the normalised text, so this runs once, before anything looks
-for figures. The script of the source is recorded from how much OpenCC had to change."""
+"""Every normalisation of a report's text, in one stage: line endings, table rows (the latest year's
+column first), full-width → ASCII, spaces inside figures, traditional → simplified (OpenCC), numerals
+in years. Offsets in the output point into the normalised text, so this runs once, before anything
+looks for figures. The script of the source is recorded from how much OpenCC had to change."""
 
 from __future__ import annotations
 
 import re
 from functools import cache
+
+from pipeline.parse.records import Document, Normalised
+from pipeline.parse.tables import latest_year_first
 
 # Full-width ASCII variants (U+FF01–U+FF5E) and the ideographic space map to plain ASCII;
 # Chinese punctuation that has no ASCII twin (。、《》“”) stays as it is.
@@ -26,6 +29,18 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
+def to_simplified(text: str) -> str:
+    """OpenCC's traditional → simplified conversion alone (for tables of names, not report text)."""
+    return _t2s().convert(text)
+
+
+def normalise_document(doc: Document) -> Normalised:
+    """The document's text and title, each normalised once."""
+    text, script = normalise_text(doc.text)
+    title = normalise_text(doc.title)[0] if doc.title else None
+    return Normalised(text, script, title)
+
+
 # A year in Chinese numerals (二〇二二年) becomes digits, one character for one, so every rule that
 # reads a year (the report year, another year's figure) sees it and offsets stay the same.
 CN_YEAR = re.compile("[二两][〇零○][〇零○一二三四五六七八九]{2}(?=年)")
@@ -41,10 +56,11 @@ HAN = re.compile("[\u4e00-\u9fff]")
 
 def normalise_text(text: str) -> tuple[str, str]:
     """Return (normalised text, script) where script is 'simplified' or 'traditional'."""
-    if NEEDS_TRANSLATE.search(text):  # str.translate is slow on CJK text: only when needed
-        text = text.translate(TRANSLATE)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = latest_year_first(text)  # a table row is a line by now: its columns reordered, not resized
+    if NEEDS_TRANSLATE.search(text):  # str.translate is slow on CJK text: only when needed
+        text = text.translate(TRANSLATE)
     if " " in text or "\t" in text:
         text = SPACED_FIGURE.sub("", text)
     converted = _t2s().convert(text)

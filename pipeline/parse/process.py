@@ -12,7 +12,7 @@ from pipeline.parse.derive import derive_indicators
 from pipeline.parse.extract import extract_indicators
 from pipeline.parse.mentions import find_mentions
 from pipeline.parse.metadata import find_metadata
-from pipeline.parse.normalise import normalise_text
+from pipeline.parse.normalise import normalise_document
 from pipeline.parse.read import read_document
 from pipeline.parse.records import ReadError, ReportResult
 
@@ -24,9 +24,9 @@ def process_file(path: str | Path, with_mentions: bool = True) -> ReportResult:
         doc = read_document(path, max_bytes=max_file_bytes())
     except ReadError as e:
         return ReportResult(source=source, ok=False, error=str(e))
-    text, script = normalise_text(doc.text)
-    title = normalise_text(doc.title)[0] if doc.title else None
-    meta = find_metadata(text, title=title)
+    norm = normalise_document(doc)
+    text, script = norm.text, norm.script
+    meta = find_metadata(text, title=norm.title)
     found = extract_indicators(text, year=meta.year, level=meta.level, jurisdiction=meta.jurisdiction)
     indicators = derive_indicators(found.values)
     return ReportResult(

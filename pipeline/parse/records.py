@@ -27,10 +27,18 @@ class Document:
 
     source: str  # the path as given
     format: str  # "txt" | "html" | "docx" | "pdf"
-    encoding: str | None  # detected text encoding (txt/html), None for docx/pdf
-    text: str  # decoded text, paragraphs separated by "\n"
+    text: str  # decoded text as the file has it (line endings and script untouched)
     sha256: str  # of the file's bytes
     title: str | None = None  # <title> of a page or the docx core title, when there is one
+
+
+@dataclass(frozen=True)
+class Normalised:
+    """A document's text and title after every normalisation (offsets point into `text`)."""
+
+    text: str
+    script: str  # simplified | traditional: the source's script
+    title: str | None = None
 
 
 @dataclass(frozen=True)

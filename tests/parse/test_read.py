@@ -10,7 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.parse.read import drop_boilerplate, kangxi_table, read_document, render_body_text, sniff_format
+from pipeline.parse.normalise import normalise_text
+from pipeline.parse.read import (
+    decode_html,
+    decode_text,
+    drop_boilerplate,
+    kangxi_table,
+    read_document,
+    render_body_text,
+    sniff_format,
+)
 from pipeline.parse.records import ReadError
 from tests.support.paths import REPORTS  # noqa: E402
 
@@ -61,12 +70,13 @@ ENCODINGS = [
 @pytest.mark.parametrize("data,expected,encoding", [c[1:] for c in ENCODINGS], ids=[c[0] for c in ENCODINGS])
 def test_txt_decodes_every_encoding(tmp_path, data, expected, encoding):
     doc = read_document(write(tmp_path, "report.txt", data))
-    assert (doc.format, doc.encoding, doc.text) == ("txt", encoding, expected)
+    assert (doc.format, doc.text, decode_text(data)[1]) == ("txt", expected, encoding)
 
 
-def test_txt_line_endings_become_newlines(tmp_path):
+def test_txt_line_endings_become_newlines_in_normalisation(tmp_path):
     doc = read_document(write(tmp_path, "crlf.txt", "第一段\r\n第二段\r第三段\n".encode("gbk")))
-    assert doc.text == "第一段\n第二段\n第三段\n"
+    assert doc.text == "第一段\r\n第二段\r第三段\n"  # read gives what the file says
+    assert normalise_text(doc.text)[0] == "第一段\n第二段\n第三段\n"
 
 
 def test_document_keeps_source_as_given_and_sha256(tmp_path):
@@ -119,7 +129,8 @@ HTTP_EQUIV = '<meta http-equiv="Content-Type" content="text/html; charset=gb2312
 def test_html_gbk_page_keeps_article_and_drops_site_furniture(tmp_path, meta):
     page = GOV_PAGE.format(meta=meta, body=SIMPLIFIED).encode("gbk")
     doc = read_document(write(tmp_path, "page.html", page))
-    assert (doc.format, doc.encoding, doc.title) == ("html", "gb18030", "社旗县2024年法治政府建设年度报告")
+    assert (doc.format, doc.title) == ("html", "社旗县2024年法治政府建设年度报告")
+    assert decode_html(page)[1] == "gb18030"
     assert SIMPLIFIED in doc.text and "全年累计开展常务会议学法12次。" in doc.text
     assert "行政复议收案数" in doc.text and "86件" in doc.text  # tables are kept
     assert [w for w in BOILERPLATE_WORDS if w in doc.text] == []
@@ -128,7 +139,7 @@ def test_html_gbk_page_keeps_article_and_drops_site_furniture(tmp_path, meta):
 def test_html_charset_only_detectable(tmp_path):
     page = f"<html><head><title>太倉市報告</title></head><body><p>{TRADITIONAL}</p></body></html>"
     doc = read_document(write(tmp_path, "page.htm", page.encode("big5")))
-    assert (doc.encoding, doc.title) == ("big5", "太倉市報告")
+    assert (decode_html(page.encode("big5"))[1], doc.title) == ("big5", "太倉市報告")
     assert TRADITIONAL in doc.text
 
 
@@ -213,7 +224,7 @@ def make_docx(title: str | None = "海盐县2024年法治政府建设年度报�
 
 def test_docx_paragraphs_and_cells_in_order(tmp_path):
     doc = read_document(write(tmp_path, "报告.docx", make_docx()))
-    assert (doc.format, doc.encoding, doc.title) == ("docx", None, "海盐县2024年法治政府建设年度报告")
+    assert (doc.format, doc.title) == ("docx", "海盐县2024年法治政府建设年度报告")
     assert (
         doc.text == "一、行政复议\n| 指标 | 数值 |\n| 行政复议收案数 | 162件 |\n全年收到行政复议案件162件。"
     )
@@ -234,7 +245,7 @@ def test_a_table_of_years_puts_the_latest_year_first(tmp_path):
     d.add_paragraph("| 指标 | 数值 | 说明 |\n| 法律援助案件数 | 4213件 | 无 |")
     buf = io.BytesIO()
     d.save(buf)
-    text = read_document(write(tmp_path, "表.docx", buf.getvalue())).text
+    text = normalise_text(read_document(write(tmp_path, "表.docx", buf.getvalue())).text)[0]
     assert "| 指标 | 2022年 | 2021年 | 备注 |\n| 行政复议收案数 | 142件 | 118件 |  |" in text
     assert "| 法律援助案件数 | 4213件 | 无 |" in text
     page = GOV_PAGE.format(
@@ -242,7 +253,7 @@ def test_a_table_of_years_puts_the_latest_year_first(tmp_path):
         body="<table><tr><td>指标</td><td>2023年度</td><td>2024年度</td></tr>"
         "<tr><td>一审行政诉讼案件数</td><td>231件</td><td>209件</td></tr></table>" + SIMPLIFIED,
     )
-    text = read_document(write(tmp_path, "表.html", page.encode("gbk"))).text
+    text = normalise_text(read_document(write(tmp_path, "表.html", page.encode("gbk"))).text)[0]
     assert "| 一审行政诉讼案件数 | 209件 | 231件 |" in text
 
 
@@ -302,7 +313,7 @@ def image_only_pdf() -> bytes:
 
 def test_pdf_chinese_text_layer(tmp_path):
     doc = read_document(write(tmp_path, "报告.pdf", chinese_pdf()))
-    assert (doc.format, doc.encoding) == ("pdf", None)
+    assert doc.format == "pdf"
     assert doc.text.split("\n")[:2] == [
         "2024年，全年收到行政复议案件162件，办结151件。",
         "太倉市行政復議案件依法辦結。",
@@ -475,4 +486,4 @@ def test_text_in_no_chinese_encoding_is_detected_by_charset_normalizer(tmp_path)
     doc = read_document(path)
     # latin-1 and cp1250 read these bytes equally well; what matters is a clean decode, not binary
     assert "cher, " in doc.text and "\ufffd" not in doc.text
-    assert doc.encoding not in ("utf-8", "gb18030", "big5", "cp950")
+    assert decode_text(path.read_bytes())[1] not in ("utf-8", "gb18030", "big5", "cp950")

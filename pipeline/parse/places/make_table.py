@@ -172,11 +172,11 @@ def spelled_forms(names: list[str]) -> list[tuple[str, str]]:
     """(name, form) for names that normalising rewrites (乾县 → 干县; 浚县 via s2t and back → 濬县)."""
     import opencc
 
-    from pipeline.parse.normalise import _t2s
+    from pipeline.parse.normalise import to_simplified
 
     joined = "\n".join(names)
     out = []
-    for forms in (_t2s().convert(joined), _t2s().convert(opencc.OpenCC("s2t").convert(joined))):
+    for forms in (to_simplified(joined), to_simplified(opencc.OpenCC("s2t").convert(joined))):
         out += [(n, f) for n, f in zip(names, forms.split("\n"), strict=True) if f != n]
     return out
 
