@@ -2,8 +2,9 @@
 
 Every signal on the page proposes a subject (a place, a township, a department, or only a level):
 the title, the page header fields (发布机构, 来源, 栏目), the opening sentence (after clauses such as
-`在县委、县政府的坚强领导下,`), `现将…情况报告如下`, the signature, `我县`/`全省` with the place the text
-names most. The first one in that order of trust gives the jurisdiction; the others, the division
+`在县委、县政府的坚强领导下,`), a report a news item quotes (《某市2022年…报告》), `现将…情况报告如下`,
+the signature, the 索引号's division code when the text says only `我县`, `我县`/`全省` with the place
+the text names most. The first one in that order of trust gives the jurisdiction; the others, the division
 code of an 索引号 or 统一社会信用代码 and the superior an addressee line names (`中共某州委、某州人民政府:`)
 are context that settles a name shared by several places (18 places are called 桥头镇). A name the
 context does not settle keeps province, city and county null. `sources` says which signal decided
