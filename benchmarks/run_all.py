@@ -194,7 +194,7 @@ def count_current(db: Path) -> int:
 
 
 def bench_dashboard(db: Path, corpus: Path, manifest: list[dict], n: int) -> list[tuple]:
-    from scale_dashboard import time_pages
+    from benchmarks.scale_dashboard import time_pages
 
     if not Path("/usr/bin/chromium").exists():
         return [("dashboard", "skipped: /usr/bin/chromium not installed (make browser)", "", "", "")]
