@@ -1,6 +1,7 @@
 """Widgets shared by the pages: the empty-database guard, the peer-group picker, indicator pickers,
-charts and downloads. Every selection widget is bound to a URL query parameter (its key), so a copied
-link reopens the same view."""
+charts and downloads. Every selection lives in a URL query parameter (its key) holding a stable key
+(indicator key, place id, year), defaults included, so a copied link reopens the same view even after
+new reports arrive; a parameter that names nothing gets a Chinese notice saying what is shown instead."""
 
 from __future__ import annotations
 
@@ -10,14 +11,16 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, data, export
-from dashboard.fmt import LEVEL_NAMES
+from dashboard.fmt import LEVEL_NAMES, format_value
 
 ALL = "全部"
 IMPORT_PAGE = "dashboard/pages/upload.py"
 
 
 def require_data() -> None:
-    """Stop the page with a friendly pointer to 导入报告 when there is nothing to show."""
+    """Stop the page with a friendly pointer to 导入报告 when there is nothing to show; open the
+    box where the page's link notices go (just under the title)."""
+    st.session_state["_notices"] = st.container()
     state, message = data.db_status()
     if state == "ok":
         return
@@ -66,6 +69,172 @@ def default_indicator(reports: pd.DataFrame, defs: pd.DataFrame) -> list[str]:
     return [counts.idxmax()] if counts.max() else []
 
 
+# ---- URL parameters -------------------------------------------------------------------------------
+# The URL is the truth: each run reads a parameter, checks it against what the database holds, sets
+# the widget from it and writes the resolved value back (so defaults are in the link too); a widget
+# change goes to the URL in its callback. A value that came from outside (a link, not this session's
+# last write) and names nothing gets a notice; one made stale by a change upstream is reset silently.
+
+
+def notice(text: str) -> None:
+    """A link notice under the page title (or here, on a page without one)."""
+    box = st.session_state.get("_notices")
+    try:
+        (box or st).warning(text, icon=":material/link_off:")
+    except Exception:  # a box from an earlier run of another page
+        st.warning(text, icon=":material/link_off:")
+
+
+def _written() -> dict:
+    return st.session_state.setdefault("_url_written", {})
+
+
+def _from_link(key: str, raw: object) -> bool:
+    """True when the URL's value was not written by this session (a link or a hand edit)."""
+    return _written().get(key) != raw
+
+
+def write_param(key: str, value: object) -> None:
+    """Put a resolved value (or list of values) into the URL, remembering it as this session's own."""
+    raw = [str(v) for v in value] if isinstance(value, list | tuple) else str(value)
+    if isinstance(raw, list) and not raw:
+        raw = [""]  # an explicit empty choice
+    _written()[key] = raw
+    if st.query_params.get_all(key) != (raw if isinstance(raw, list) else [raw]):
+        st.query_params[key] = raw
+
+
+def _to_url(key: str) -> None:
+    write_param(key, st.session_state[key])
+
+
+def url_value(key: str, options: list, default, *, what: str, fmt: Callable = str):
+    """The value of parameter `key` among `options` (compared as text), else `default` with a notice
+    when the link named something the database does not hold. Writes the result to the URL."""
+    raw = st.query_params.get(key)
+    by_text = {str(o): o for o in options}
+    value = default
+    if raw is not None and raw in by_text:
+        value = by_text[raw]
+    elif raw is not None and _from_link(key, raw):
+        shown = fmt(default) if default is not None else "无"
+        notice(f"没有找到链接中的{what}“{raw}”，显示的是{what}“{shown}”。")
+    write_param(key, value)
+    return value
+
+
+def url_values(key: str, options: list, default: list, *, what: str, fmt: Callable = str) -> list:
+    """The values of a repeated parameter among `options`; names that match nothing are dropped with
+    a notice (and `default` used when none is left). An explicit empty choice is kept empty."""
+    raws = st.query_params.get_all(key)
+    if not raws:
+        value = list(default)
+    elif raws == [""]:
+        value = []
+    else:
+        by_text = {str(o): o for o in options}
+        value = [by_text[r] for r in raws if r in by_text]
+        unknown = [r for r in raws if r not in by_text]
+        if unknown and _from_link(key, raws):
+            instead = "、".join(fmt(v) for v in (value or default)) or "无"
+            notice(f"没有找到链接中的{what}“{'、'.join(unknown)}”，显示的是{what}：{instead}。")
+        value = value or list(default)
+    write_param(key, value)
+    return value
+
+
+def url_selectbox(where, label: str, options: list, default, *, key: str, what: str | None = None, fmt=str):
+    """A selectbox whose choice lives in the URL parameter `key` (see url_value)."""
+    st.session_state[key] = url_value(key, options, default, what=what or label, fmt=fmt)
+    return where.selectbox(
+        label, options, key=key, format_func=lambda o: str(fmt(o)), on_change=_to_url, args=(key,)
+    )
+
+
+def url_multiselect(where, label: str, options: list, default: list, *, key: str, what: str, fmt=str, **kw):
+    """A multiselect whose choices live in the repeated URL parameter `key` (see url_values)."""
+    st.session_state[key] = url_values(key, options, default, what=what, fmt=fmt)
+    return where.multiselect(label, options, key=key, format_func=fmt, on_change=_to_url, args=(key,), **kw)
+
+
+def url_number(where, label: str, lo, hi, default, step, *, key: str):
+    """A number input whose value lives in the URL parameter `key`; out of range or not a number
+    is a notice and the default."""
+    raw = st.query_params.get(key)
+    value = default
+    if raw is not None:
+        try:
+            got = type(default)(float(raw))
+            if not lo <= got <= hi:
+                raise ValueError
+            value = got
+        except ValueError:
+            if _from_link(key, raw):
+                notice(f"链接中的“{label}”“{raw}”不是 {lo}–{hi} 之间的数，显示的是 {default}。")
+    write_param(key, value)
+    st.session_state[key] = value
+    return where.number_input(label, lo, hi, step=step, key=key, on_change=_to_url, args=(key,))
+
+
+def url_text(where, label: str, *, key: str, **kw) -> str:
+    """A text input whose text lives in the URL parameter `key` (written even when empty)."""
+    value = st.query_params.get(key, "")
+    write_param(key, value)
+    st.session_state[key] = value
+    return where.text_input(label, key=key, on_change=_to_url, args=(key,), **kw)
+
+
+def place_ids(reports: pd.DataFrame) -> pd.Series:
+    """A stable id per place: its province/city/county/name path (the display label may change when
+    another place of the same name arrives); a report whose place was not found is known by its id."""
+    cols = reports[["province", "city", "county", "jurisdiction"]].astype(object)
+    paths = [
+        "/".join(dict.fromkeys(x for x in row if isinstance(x, str) and x))
+        for row in cols.itertuples(index=False)
+    ]
+    ids = [
+        p if j else f"报告:{r}"
+        for p, j, r in zip(paths, reports["jurisdiction"].notna(), reports["report_id"], strict=True)
+    ]
+    return pd.Series(ids, index=reports.index)
+
+
+def url_place(where, reports: pd.DataFrame, default_id: str, *, key: str = "place") -> str:
+    """A place picker (by place id in the URL; a link may also name the place by its label or its
+    name, and is rewritten to the id)."""
+    ids = place_ids(reports)
+    labels = dict(zip(ids, reports["place"], strict=True))
+    raw = st.query_params.get(key)
+    if raw is not None and raw not in labels:
+        by_label = {lab: i for i, lab in labels.items()}
+        names = reports.assign(pid=ids).groupby("jurisdiction")["pid"].unique()
+        if raw in by_label:
+            st.query_params[key] = by_label[raw]
+        elif raw in names.index and len(names[raw]) == 1:
+            st.query_params[key] = names[raw][0]
+    options = sorted(labels, key=labels.get)
+    return url_selectbox(where, "地区", options, default_id, key=key, what="地区", fmt=labels.get)
+
+
+def file_name(path: object) -> str:
+    """Only the file's name: server paths are never shown."""
+    return str(path).replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def editor_name() -> str:
+    """Who is correcting: the name typed in this browser session (empty until given). The one place
+    that knows; editor sign-in will answer here with the signed-in editor."""
+    return str(st.session_state.get("editor_name", "")).strip()
+
+
+def editor_name_input(where=st) -> str:
+    """The 更正人 field, remembered for the rest of the browser session."""
+    st.session_state.setdefault("_editor_name_box", editor_name())
+    name = where.text_input("更正人（必填，本次会话内记住）", key="_editor_name_box", max_chars=30)
+    st.session_state["editor_name"] = name.strip()
+    return editor_name()
+
+
 def years_of(reports: pd.DataFrame) -> list[int]:
     """The distinct years of these reports, old to new."""
     return sorted(reports["year"].dropna().astype(int).unique().tolist())
@@ -92,32 +261,23 @@ def open_if_all(choice):
     return None if choice == ALL else choice
 
 
-def _index(options: list, value: object) -> int:
-    return options.index(value) if value in options else 0
-
-
 def peer_group(reports: pd.DataFrame, *, year_key: str = "year") -> dict:
     """Level / province / city / year pickers; returns the choice, its peers' places and a caption."""
     default_level, default_year = default_peer(reports)
     cols = st.columns(4)
     given = set(reports["level"].dropna().unique())
     levels = [lv for lv in LEVEL_NAMES if lv in given]
-    level = cols[0].selectbox(
-        "层级",
-        levels,
-        index=_index(levels, default_level),
-        key="level",
-        format_func=LEVEL_NAMES.get,
-        bind="query-params",
+    level = url_selectbox(
+        cols[0], "层级", levels, default_level, key="level", fmt=lambda x: LEVEL_NAMES.get(x, x)
     )
     at_level = filter_reports(reports, level=level)
     provinces = [ALL] + sorted(at_level["province"].dropna().unique())
-    province = cols[1].selectbox("省份", provinces, key="province", bind="query-params")
+    province = url_selectbox(cols[1], "省份", provinces, ALL, key="province")
     cities = [ALL] + sorted(filter_reports(at_level, province=province)["city"].dropna().unique())
-    city = cols[2].selectbox("城市", cities, key="city", bind="query-params")
+    city = url_selectbox(cols[2], "城市", cities, ALL, key="city")
     years = years_of(at_level)[::-1] or [default_year]
-    year = cols[3].selectbox(
-        "年度", years, index=_index(years, default_year), key=year_key, bind="query-params"
+    year = url_selectbox(
+        cols[3], "年度", years, default_year if default_year in years else years[0], key=year_key
     )
     peers = filter_reports(reports, year=year, level=level, province=province, city=city)
     where = "".join(x for x in (province, city) if x not in (ALL, None)) or "全国"
@@ -139,13 +299,14 @@ def indicator_picker(
     """A multiselect of indicators, grouped by 行政复议 … 公共法律服务与学法 (group name in the label)."""
     d = defs if only is None else defs[defs["key"].isin(only)]
     names = dict(zip(d["key"], "【" + d["group_name"] + "】" + d["name"], strict=True))
-    return st.multiselect(
+    return url_multiselect(
+        st,
         label,
         list(names),
-        default=[k for k in default if k in names],
+        [k for k in default if k in names],
         key=key,
-        format_func=names.get,
-        bind="query-params",
+        what="指标",
+        fmt=names.get,
         placeholder="选择指标",
     )
 
@@ -197,3 +358,116 @@ def download_buttons(pieces: Callable[[], Iterable[pd.DataFrame]], parts: list[o
         icon=":material/download:",
         on_click="ignore",
     )
+
+
+def _flash(text: str | None = None) -> None:
+    """Show (and forget) the message left by the run before a st.rerun, or leave one."""
+    if text is not None:
+        st.session_state["_flash"] = text
+    elif "_flash" in st.session_state:
+        st.success(st.session_state.pop("_flash"), icon=":material/check_circle:")
+
+
+def corrections_panel(report_id: str, *, current: dict, values: pd.DataFrame, rebuild: bool = True) -> None:
+    """Correct any value or metadata field of one report (Chinese level names, a required reason, who
+    and when), then rebuild so the page shows the new value at once; below, the report's correction
+    history, where a correction can be withdrawn (the withdrawal is recorded too)."""
+    import hashlib
+
+    from dashboard import importing
+
+    tag = hashlib.sha1(report_id.encode()).hexdigest()[:8]
+    _flash()
+    levels = importing.level_choices()
+    given = values.drop_duplicates("key").set_index("key") if not values.empty else values
+    fields = importing.correction_fields(list(given.index) if not values.empty else [])
+    who = editor_name_input()
+    c1, c2 = st.columns([1, 2])
+    field = c1.selectbox("要更正的字段", list(fields), format_func=fields.get, key=f"fix_field_{tag}")
+    if field in importing.CORRECTABLE_META:
+        now = current.get(field)
+        now = levels.get(now, now) if field == "level" else now
+    elif field in getattr(given, "index", []):
+        row = given.loc[field]
+        now = format_value(row["value"], row["qualifier"], row["kind"])
+    else:
+        now = None
+    c2.caption(f"当前值：{'未识别 / 无数据' if now is None or now != now else now}")
+    if field == "level":
+        names = ["（删除该值）", *levels.values()]
+        picked = c2.selectbox("正确的层级", names, key=f"fix_level_{tag}")
+        new_value = "" if picked == names[0] else picked
+    else:
+        new_value = c2.text_input("正确的值（留空表示删除该值）", key=f"fix_value_{tag}")
+    reason = st.text_input("更正理由（必填）", key=f"fix_reason_{tag}")
+    if st.button("记录更正", key=f"fix_go_{tag}", icon=":material/edit:"):
+        try:
+            importing.record_correction(report_id, field, new_value.strip(), reason.strip(), who)
+        except ValueError as e:
+            st.error(str(e))
+        else:
+            _after_change(f"已记录更正：{fields[field]} → {new_value.strip() or '（删除该值）'}", rebuild)
+
+    history = importing.correction_history(report_id)
+    st.markdown("**这份报告的更正记录**")
+    if history.empty:
+        st.caption("还没有更正。")
+        return
+    table(history.drop(columns="ref"))
+    live = history[history["状态"] == "有效"]
+    if live.empty:
+        return
+    labels = {r.ref: f"{r.时间} {r.字段} → {r.新值}（{r.更正人}）" for r in live.itertuples()}
+    w1, w2 = st.columns([2, 2])
+    ref = w1.selectbox("撤销哪一条更正", list(labels), format_func=labels.get, key=f"undo_pick_{tag}")
+    why = w2.text_input("撤销理由（必填）", key=f"undo_reason_{tag}")
+    if st.button("撤销这条更正", key=f"undo_go_{tag}", icon=":material/undo:"):
+        try:
+            importing.withdraw_correction(ref, why.strip(), who)
+        except ValueError as e:
+            st.error(str(e))
+        else:
+            _after_change(f"已撤销：{labels[ref]}", rebuild)
+
+
+def _after_change(message: str, rebuild: bool) -> None:
+    """Rebuild (so the new value shows at once) and rerun with the message; a failed build is shown."""
+    from dashboard import importing
+
+    if rebuild:
+        with st.spinner("正在重新构建数据库……"):
+            try:
+                importing.rebuild()
+            except importing.BuildError as e:
+                st.error(f"更正已记录，但重新构建失败：{e}")
+                return
+    _flash(message)
+    st.rerun()
+
+
+_UPLOADER_JS = """<script>
+(() => {
+  const doc = window.parent && window.parent.document ? window.parent.document : document;
+  const fix = () => {
+    doc.querySelectorAll('[data-testid="stFileUploaderDropzone"] button p').forEach(p => {
+      if (p.textContent !== "选择文件") p.textContent = "选择文件"; });
+    doc.querySelectorAll('[data-testid="stFileUploaderDropzoneInstructions"] span').forEach(s => {
+      if (s.textContent !== "__HINT__") s.textContent = "__HINT__"; });
+    doc.querySelectorAll('[data-testid="stFileUploaderFileErrorMessage"], [data-testid="stFileUploaderFile"] small')
+      .forEach(e => { if (/too large|or smaller|not allowed/i.test(e.textContent))
+        e.textContent = "文件过大或类型不支持，未上传"; });
+  };
+  fix();
+  if (!doc.__zhUploader) {
+    doc.__zhUploader = new MutationObserver(fix);
+    doc.__zhUploader.observe(doc.body, {childList: true, subtree: true, characterData: true});
+  }
+})();
+</script>"""
+
+
+def chinese_uploader(limit_mb: int) -> None:
+    """Streamlit's file uploader in Chinese: its 'Upload' button and 'NMB per file' line rewritten
+    in the page (and kept so when it redraws)."""
+    hint = f"拖入文件或点击选择；单个文件不超过 {limit_mb} MB"
+    st.html(_UPLOADER_JS.replace("__HINT__", hint), unsafe_allow_javascript=True)

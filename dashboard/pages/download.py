@@ -12,16 +12,14 @@ SHOWN = 2000  # rows drawn in the page; the downloads hold every row
 reports, defs = data.load_reports(), data.load_defs()
 c1, c2, c3, c4 = st.columns(4)
 provinces = [ui.ALL] + sorted(reports["province"].dropna().unique())
-province = c1.selectbox("省份", provinces, key="province", bind="query-params")
+province = ui.url_selectbox(c1, "省份", provinces, ui.ALL, key="province")
 cities = [ui.ALL] + sorted(ui.filter_reports(reports, province=province)["city"].dropna().unique())
-city = c2.selectbox("城市", cities, key="city", bind="query-params")
+city = ui.url_selectbox(c2, "城市", cities, ui.ALL, key="city")
 given = set(reports["level"].dropna().unique())
 levels = [ui.ALL] + [lv for lv in LEVEL_NAMES if lv in given]
-level = c3.selectbox(
-    "层级", levels, key="level", bind="query-params", format_func=lambda x: LEVEL_NAMES.get(x, x)
-)
+level = ui.url_selectbox(c3, "层级", levels, ui.ALL, key="level", fmt=lambda x: LEVEL_NAMES.get(x, x))
 years = [ui.ALL] + ui.years_of(reports)[::-1]
-year = c4.selectbox("年度", years, key="year", bind="query-params")
+year = ui.url_selectbox(c4, "年度", years, ui.ALL, key="year")
 keys = ui.indicator_picker(defs, key="ind", label="指标（不选即全部）", default=[])
 
 chosen = (

@@ -21,10 +21,18 @@ st.caption(f"对比组：{esc(group['caption'])}。排名为竞争排名（1、2
 
 given = set(values["key"].unique())
 present = [k for k in defs["key"] if k in given]
-groups = list(dict.fromkeys(defs["group_name"]))
-name = (
-    st.segmented_control("指标类别", groups, default=groups[0], key="group", bind="query-params") or groups[0]
+group_names = dict(zip(defs["group_key"], defs["group_name"], strict=False))
+groups = list(group_names)
+chosen_group = ui.url_value("group", groups, groups[0], what="指标类别", fmt=group_names.get)
+st.session_state["group_pick"] = chosen_group
+picked = st.segmented_control(
+    "指标类别",
+    groups,
+    key="group_pick",
+    format_func=group_names.get,
+    on_change=lambda: ui.write_param("group", st.session_state["group_pick"] or groups[0]),
 )
+name = group_names[picked or groups[0]]
 block = defs[(defs["group_name"] == name) & defs["key"].isin(present)]
 if block.empty:
     st.info(f"对比组内没有地区给出“{name}”类数字。")
@@ -48,12 +56,10 @@ weights = {}
 if keys:
     cols = st.columns(min(len(keys), 4))
     for n, key in enumerate(keys):
-        weights[key] = cols[n % len(cols)].number_input(
-            f"{names[key]} 权重", 0.0, 10.0, 1.0, 0.5, key=f"w_{key}", bind="query-params"
+        weights[key] = ui.url_number(
+            cols[n % len(cols)], f"{names[key]} 权重", 0.0, 10.0, 1.0, 0.5, key=f"w_{key}"
         )
-need = st.number_input(
-    "至少需要的指标数（不足者不排名）", 1, len(directional), 2, key="need", bind="query-params"
-)
+need = ui.url_number(st, "至少需要的指标数（不足者不排名）", 1, len(directional), 2, 1, key="need")
 with st.expander("计算方法", expanded=False):
     st.markdown(ranking.COMPOSITE_METHOD)
 if not keys:
