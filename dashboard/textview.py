@@ -55,25 +55,24 @@ def highlight_html(text: str, figures: list[tuple[int, int]]) -> str:
     """The whole text as escaped HTML (report text never becomes markup), each figure's sentence in a
     yellow mark and the figure itself in a stronger orange one; the first figure gets id="ev-fig"
     so the page can scroll to it. Bad offsets are skipped."""
-    spans = sorted((sentence_span(text, s, e), (s, e)) for s, e in figures if 0 <= s < e <= len(text))
+    figs = sorted((s, e) for s, e in figures if 0 <= s < e <= len(text))
+    sentences: list[list[int]] = []
+    for s0, s1 in sorted(sentence_span(text, s, e) for s, e in figs):
+        if sentences and s0 < sentences[-1][1]:
+            sentences[-1][1] = max(sentences[-1][1], s1)  # two figures in one sentence: one mark
+        else:
+            sentences.append([s0, s1])
     out, at, first = [], 0, True
-    for (s0, s1), (f0, f1) in spans:
-        if s0 < at:  # two figures in one sentence: the second is marked only as a figure
-            s0 = at
-            if f0 < at:
-                continue
-        ident = ' id="ev-fig"' if first else ""
-        first = False
-        out += [
-            _esc(text[at:s0]),
-            '<mark class="ev-sentence">',
-            _esc(text[s0:f0]),
-            f'<mark class="ev-figure"{ident}>',
-            _esc(text[f0:f1]),
-            "</mark>",
-            _esc(text[f1:s1]),
-            "</mark>",
-        ]
+    for s0, s1 in sentences:
+        out += [_esc(text[at:s0]), '<mark class="ev-sentence">']
+        at = s0
+        for f0, f1 in figs:
+            if s0 <= f0 and f1 <= s1 and f0 >= at:
+                ident = ' id="ev-fig"' if first else ""
+                first = False
+                out += [_esc(text[at:f0]), f'<mark class="ev-figure"{ident}>', _esc(text[f0:f1]), "</mark>"]
+                at = f1
+        out += [_esc(text[at:s1]), "</mark>"]
         at = s1
     out.append(_esc(text[at:]))
     return "".join(out)
