@@ -6,6 +6,8 @@ from urllib.parse import unquote, urlparse
 
 import streamlit as st
 
+from dashboard import ui
+
 st.set_page_config(page_title="法治对标", page_icon=":material/balance:", layout="wide")
 
 OVERVIEW = "dashboard/pages/overview.py"
@@ -52,4 +54,5 @@ try:
     pages = pages_for(requested)
 except Exception:  # a path Streamlit cannot take as a page name: its own not-found, on 总览
     pages = PAGES
+ui.chinese_chrome()  # Streamlit's own English words (its skip link) in Chinese
 st.navigation(pages).run()

@@ -221,17 +221,30 @@ def file_name(path: object) -> str:
     return str(path).replace("\\", "/").rsplit("/", 1)[-1]
 
 
+EDITOR_COOKIE = "fazhi_editor"
+
+
 def editor_name() -> str:
-    """Who is correcting: the name typed in this browser session (empty until given). The one place
-    that knows; editor sign-in will answer here with the signed-in editor."""
-    return str(st.session_state.get("editor_name", "")).strip()
+    """Who is correcting: the name typed in this browser session (kept in a session cookie, so a
+    reload keeps it; empty until given). The one place that knows; editor sign-in will answer here
+    with the signed-in editor."""
+    from urllib.parse import unquote
+
+    if "editor_name" not in st.session_state:
+        st.session_state["editor_name"] = unquote(st.context.cookies.get(EDITOR_COOKIE, "") or "")
+    return str(st.session_state["editor_name"]).strip()
 
 
 def editor_name_input(where=st) -> str:
     """The 更正人 field, remembered for the rest of the browser session."""
     st.session_state.setdefault("_editor_name_box", editor_name())
     name = where.text_input("更正人（必填，本次会话内记住）", key="_editor_name_box", max_chars=30)
-    st.session_state["editor_name"] = name.strip()
+    if name.strip() != st.session_state.get("editor_name"):
+        from urllib.parse import quote
+
+        st.session_state["editor_name"] = name.strip()
+        cookie = f"{EDITOR_COOKIE}={quote(name.strip())}; path=/; SameSite=Strict"
+        st.html(f"<script>document.cookie = {cookie!r};</script>", unsafe_allow_javascript=True)
     return editor_name()
 
 
@@ -453,6 +466,8 @@ _UPLOADER_JS = """<script>
       if (p.textContent !== "选择文件") p.textContent = "选择文件"; });
     doc.querySelectorAll('[data-testid="stFileUploaderDropzoneInstructions"] span').forEach(s => {
       if (s.textContent !== "__HINT__") s.textContent = "__HINT__"; });
+    doc.querySelectorAll('[data-testid="stSkipToContent"]').forEach(a => {
+      if (/Skip/.test(a.textContent)) a.textContent = "跳到正文"; });
     doc.querySelectorAll('[data-testid="stFileUploaderFileErrorMessage"], [data-testid="stFileUploaderFile"] small')
       .forEach(e => { if (/too large|or smaller|not allowed/i.test(e.textContent))
         e.textContent = "文件过大或类型不支持，未上传"; });
@@ -464,6 +479,11 @@ _UPLOADER_JS = """<script>
   }
 })();
 </script>"""
+
+
+def chinese_chrome() -> None:
+    """Streamlit's own English words (the hidden 'Skip to main content' link) in Chinese, on every page."""
+    st.html(_UPLOADER_JS.replace("__HINT__", "拖入文件或点击选择"), unsafe_allow_javascript=True)
 
 
 def chinese_uploader(limit_mb: int) -> None:

@@ -94,7 +94,7 @@ def test_camera_button_saves_a_named_png_at_scale_two(server, page, tmp_path):
     chart = page.get_by_test_id("stPlotlyChart").first
     chart.hover()
     with page.expect_download() as info:
-        chart.locator('.modebar-btn[data-title="Download plot as a PNG"]').click()
+        chart.locator('.modebar-btn[data-title="下载图表为PNG格式"]').click()
     download = info.value
     assert download.suggested_filename == "法治对标_行政复议收案数_2024_3个地区.png"
     target = tmp_path / "chart.png"
@@ -134,7 +134,9 @@ def test_shared_url_reopens_the_same_view(server, page, browser):
     _pick(page, "stSelectbox", "省份", "浙江省")
     _pick(page, "stSelectbox", "年度", "2023")
     shared = page.url
-    assert parse_qs(urlparse(shared).query) == {"province": ["浙江省"], "year": ["2023"]}
+    query = parse_qs(urlparse(shared).query)
+    assert (query["level"], query["province"], query["year"]) == (["county"], ["浙江省"], ["2023"])
+    assert {"city", "group", "cind", "need"} <= set(query), "defaults are in the link too"
     table = page.get_by_test_id("stTable").last.inner_text()
     other = browser.new_page()
     try:
@@ -167,12 +169,16 @@ def test_upload_preview_correct_and_build(browser, tmp_path):
         settle(page)
         assert page.get_by_role("heading", name="taicang_2024.txt").count() == 1
         page.locator('[role="gridcell"]', has_text="太仓市").first.wait_for(state="attached")  # the preview
-        _pick(page, "stSelectbox", "字段", "行政复议收案数")
+        page.get_by_text("更正一个数值或报告信息").click()
+        page.get_by_label("更正人（必填，本次会话内记住）").fill("张三")
+        _pick(page, "stSelectbox", "要更正的字段", "行政复议收案数")
         page.get_by_label("正确的值（留空表示删除该值）").fill("330")
         page.get_by_label("更正理由（必填）").fill("核对原文")
         page.get_by_role("button", name="记录更正").click()
-        page.get_by_text("已记录").wait_for()
-        assert "taicang_2024.txt,reconsideration_received,330" in db.corrections.read_text(encoding="utf-8")
+        page.get_by_text("已记录更正").wait_for()
+        assert "taicang_2024.txt,reconsideration_received,330,核对原文,张三" in db.corrections.read_text(
+            encoding="utf-8"
+        )
         page.get_by_role("button", name="加入数据库（1 个文件）").click()
         page.get_by_text("已加入数据库。").wait_for(timeout=60_000)
         with duckdb.connect(":memory:") as con:
@@ -201,12 +207,10 @@ def test_report_text_with_markup_is_shown_as_text(browser, tmp_path, artifacts):
     try:
         _open(page, f"http://127.0.0.1:{port}/profile?place=龙泉市&hl=litigation_loss_rate")
         _assert_app_navigation(page)  # a fresh server whose first request is a deep link
-        page.get_by_role("button", name="打开报告全文并标出该数字").click()
-        page.get_by_text("原文中以橙色底标出").wait_for()
+        page.get_by_role("button", name="打开报告全文并标出依据").click()
+        page.get_by_text("橙色底为其中的数字").wait_for()
         settle(page)
-        body = page.get_by_test_id("stMarkdownContainer").filter(
-            has=page.locator(".stMarkdownColoredBackground")
-        )
+        body = page.locator(".ev-text")
         assert body.count() == 1
         shown = body.inner_text()
         assert '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">' in shown
@@ -215,8 +219,9 @@ def test_report_text_with_markup_is_shown_as_text(browser, tmp_path, artifacts):
         assert (
             page.locator('img[src="x"]').count() == 0 and page.locator('a[href^="javascript"]').count() == 0
         )
-        marks = body.locator(".stMarkdownColoredBackground")
-        assert marks.count() == 1 and marks.inner_text() == "【5.41%】"  # only the figure is highlighted
+        marks = body.locator("mark.ev-figure")
+        assert marks.count() == 1 and marks.inner_text() == "5.41%"
+        assert "5.41%" in body.locator("mark.ev-sentence").inner_text()
         marks.scroll_into_view_if_needed()
         page.screenshot(path=str(artifacts / "profile_report_text.png"), full_page=False)
     finally:
