@@ -112,7 +112,7 @@ def url_value(key: str, options: list, default, *, what: str, fmt: Callable = st
     """The value of parameter `key` among `options` (compared as text), else `default` with a notice
     when the link named something the database does not hold. Writes the result to the URL."""
     raw = st.query_params.get(key)
-    by_text = {str(o): o for o in options}
+    by_text = {**{str(fmt(o)): o for o in options}, **{str(o): o for o in options}}  # old links: labels
     value = default
     if raw is not None and raw in by_text:
         value = by_text[raw]
@@ -132,7 +132,7 @@ def url_values(key: str, options: list, default: list, *, what: str, fmt: Callab
     elif raws == [""]:
         value = []
     else:
-        by_text = {str(o): o for o in options}
+        by_text = {**{str(fmt(o)): o for o in options}, **{str(o): o for o in options}}  # old links: labels
         value = [by_text[r] for r in raws if r in by_text]
         unknown = [r for r in raws if r not in by_text]
         if unknown and _from_link(key, raws):
@@ -143,12 +143,19 @@ def url_values(key: str, options: list, default: list, *, what: str, fmt: Callab
     return value
 
 
-def url_selectbox(where, label: str, options: list, default, *, key: str, what: str | None = None, fmt=str):
-    """A selectbox whose choice lives in the URL parameter `key` (see url_value)."""
+def url_selectbox(
+    where, label: str, options: list, default, *, key: str, what: str | None = None, fmt=str, then=None
+):
+    """A selectbox whose choice lives in the URL parameter `key` (see url_value); `then` runs after
+    a change is written (e.g. to let a choice that depends on this one fall back to its default)."""
     st.session_state[key] = url_value(key, options, default, what=what or label, fmt=fmt)
-    return where.selectbox(
-        label, options, key=key, format_func=lambda o: str(fmt(o)), on_change=_to_url, args=(key,)
-    )
+
+    def changed() -> None:
+        _to_url(key)
+        if then:
+            then()
+
+    return where.selectbox(label, options, key=key, format_func=lambda o: str(fmt(o)), on_change=changed)
 
 
 def url_multiselect(where, label: str, options: list, default: list, *, key: str, what: str, fmt=str, **kw):

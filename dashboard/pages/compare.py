@@ -15,7 +15,15 @@ level, latest = ui.default_peer(reports)
 years = ui.years_of(reports)[::-1]
 
 left, right = st.columns([1, 3])
-year = ui.url_selectbox(left, "年度", years, latest, key="year")
+
+
+def _year_changed() -> None:
+    """Another year: the default group follows it (chosen places stay where that year has them)."""
+    if not st.session_state.get("places_pick"):
+        del st.query_params["places"]
+
+
+year = ui.url_selectbox(left, "年度", years, latest, key="year", then=_year_changed)
 in_year = ui.filter_reports(reports, year=year)
 peers, group_name = ui.default_places(in_year, level, year)
 ids = ui.place_ids(in_year)

@@ -165,7 +165,7 @@ def test_upload_preview_correct_and_build(browser, tmp_path):
         _open(page, f"http://127.0.0.1:{port}/upload")
         _assert_app_navigation(page)
         page.locator('input[type="file"]').set_input_files(str(sample_dir() / "taicang_2024.txt"))
-        page.get_by_role("button", name="记录更正").wait_for(timeout=60_000)
+        page.get_by_text("更正一个数值或报告信息").wait_for(timeout=60_000)
         settle(page)
         assert page.get_by_role("heading", name="taicang_2024.txt").count() == 1
         page.locator('[role="gridcell"]', has_text="太仓市").first.wait_for(state="attached")  # the preview
