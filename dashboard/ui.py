@@ -415,7 +415,8 @@ def corrections_panel(report_id: str, *, current: dict, values: pd.DataFrame, re
     c2.caption(f"当前值：{'未识别 / 无数据' if now is None or now != now else now}")
     if field == "level":
         names = ["（删除该值）", *levels.values()]
-        picked = c2.selectbox("正确的层级", names, key=f"fix_level_{tag}")
+        at = names.index(now) if now in names else 0  # starts at the current level, not at 删除
+        picked = c2.selectbox("正确的层级", names, index=at, key=f"fix_level_{tag}")
         new_value = "" if picked == names[0] else picked
     else:
         new_value = c2.text_input("正确的值（留空表示删除该值）", key=f"fix_value_{tag}")
