@@ -9,6 +9,7 @@ import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from pipeline.build.database import build_database
 from tests.support.browser import build_sample_db, free_port, sample_dir, settle, start_server, stop_server
@@ -22,10 +23,19 @@ def _open(page, url: str) -> None:
 
 
 def _pick(page, label: str, option: str) -> None:
+    """Choose `option` in a selectbox; once more if a rerun redrew the list under the pointer."""
     box = page.get_by_test_id("stSelectbox").filter(has=page.get_by_text(label, exact=True)).first
-    box.get_by_role("combobox").click()
-    box.get_by_role("combobox").fill(option)
-    page.get_by_role("option", name=option, exact=True).click()
+    for attempt in range(3):
+        try:
+            settle(page)
+            box.get_by_role("combobox").click()
+            box.get_by_role("combobox").fill(option)
+            page.get_by_role("option", name=option, exact=True).click(timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            if attempt == 2:
+                raise
     page.wait_for_timeout(300)
     settle(page)
 
@@ -144,6 +154,9 @@ def test_a_correction_from_the_profile_shows_at_once_survives_a_rebuild_and_is_w
     db, url = own_server
     _open(page, f"{url}/profile?place=海盐县&year=2024&hl=reconsideration_received")
     page.get_by_label("更正人（必填，本次会话内记住）").fill("张三")
+    page.keyboard.press("Enter")  # the name is taken (a rerun) before the next widget is used
+    page.wait_for_timeout(300)
+    settle(page)
     _pick(page, "要更正的字段", "行政复议收案数")
     page.get_by_label("正确的值（留空表示删除该值）").fill("170")
     page.get_by_label("更正理由（必填）").fill("以司法局统计为准")
