@@ -319,8 +319,9 @@ def test_upload_is_previewed_then_built_into_the_database(tmp_path, monkeypatch)
     result = importing.parse_upload(path, timeout=60)  # in its own process
     meta, values = importing.preview_tables(result)
     assert dict(zip(meta["字段"], meta["识别结果"], strict=True))["地区名称"] == "太仓市"
-    assert values.set_index("指标代码").loc["reconsideration_received", "数值"] == "325"
-    assert importing.correction_fields(values)["year"] == "年度"
+    assert values.set_index("指标").loc["行政复议收案数", "数值"] == "325"
+    assert "指标代码" not in values.columns  # no English keys on screen
+    assert importing.correction_fields(["reconsideration_received"])["year"] == "年度"
     bad = importing.parse_upload(
         importing.stage_upload("scan.pdf", b"%PDF-1.4 nothing", tmp_path), timeout=60
     )
