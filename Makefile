@@ -53,12 +53,14 @@ browser:
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-cjk; \
 	fi
 
+# Everything: the tests on both cores, then the browser tests one at a time (each starts a server).
 test: $(TSTAMP) browser
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2 --ignore=tests/e2e
+	$(PY) -m pytest -q tests/e2e
 
 # The inner loop: everything but the browser tests and the slow soak/property tests (under a minute).
 test-fast: $(TSTAMP)
-	$(PY) -m pytest -q -m "not slow and not e2e" --ignore=tests/e2e
+	$(PY) -m pytest -q -n 2 -m "not slow and not e2e" --ignore=tests/e2e
 
 lint: $(TSTAMP)
 	$(PY) -m ruff check pipeline dashboard app.py tests benchmarks

@@ -82,18 +82,16 @@ def query(sql: str, params: tuple = (), *, cache: bool = True) -> pd.DataFrame:
 def db_status() -> tuple[str, str]:
     """("ok" | "missing" | "empty" | "broken", a Chinese sentence for the user). A truncated file
     opens and counts its rows; it is found by its length, shorter than the blocks its header counts."""
-    from pipeline.build.health import HEADER, advice
-
     key = db_key()
     if key is None:
         return "missing", "还没有数据库：请先在“导入报告”页上传报告，或运行 `make db`。"
     try:
         n = int(query("SELECT count(*) AS n FROM current_reports")["n"].iloc[0])
         size = query("PRAGMA database_size").iloc[0]
-        if key[3] < HEADER + int(size["block_size"]) * int(size["total_blocks"]):
-            return "broken", advice(Path(key[0]))
+        if key[3] < importing.DB_HEADER_BYTES + int(size["block_size"]) * int(size["total_blocks"]):
+            return "broken", importing.damaged_db_advice(Path(key[0]))
     except (duckdb.Error, OSError):
-        return "broken", advice(Path(key[0]))
+        return "broken", importing.damaged_db_advice(Path(key[0]))
     if n == 0:
         return "empty", "数据库里还没有报告：请先在“导入报告”页上传报告。"
     return "ok", f"已载入 {n} 份报告"

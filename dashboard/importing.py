@@ -28,6 +28,8 @@ import pandas as pd
 from dashboard.fmt import LEVEL_NAMES, QUALIFIER_NAMES, format_value
 from pipeline import config
 from pipeline.build.database import BuildError
+from pipeline.build.health import HEADER as DB_HEADER_BYTES  # noqa: F401  (dashboard.data's size check)
+from pipeline.build.health import advice as damaged_db_advice  # noqa: F401  (what to do, in Chinese)
 from pipeline.parse.records import Metadata, ReportResult, Value
 
 __all__ = ["BuildError"]  # the pages catch it through this module
@@ -367,8 +369,8 @@ def run_pipeline(
         t0, timed_out = time.monotonic(), False
         try:
             while True:
-                try:
-                    proc.wait(timeout=every)
+                try:  # never wait past the budget: a short budget is kept even with a long `every`
+                    proc.wait(timeout=max(0.0, min(every, timeout - (time.monotonic() - t0))))
                     break
                 except subprocess.TimeoutExpired:
                     pass

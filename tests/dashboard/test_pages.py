@@ -234,4 +234,4 @@ def test_unreadable_database_file_shows_a_friendly_message(tmp_path, monkeypatch
     bad.write_bytes(b"not a database at all" * 100)
     monkeypatch.setenv("FAZHI_DB", str(bad))
     at = _open("rank")
-    assert any("数据库无法读取" in i.value for i in at.info)
+    assert any("已损坏，无法读取" in i.value and "make db" in i.value for i in at.info)
