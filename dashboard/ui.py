@@ -435,7 +435,7 @@ def _correction_history(report_id: str, tag: str, who: str | None) -> None:
     if live.empty or not who:
         return
     labels = {r.ref: f"{r.时间} {r.字段} → {r.新值}（{r.更正人}）" for r in live.itertuples()}
-    w1, w2 = st.columns([2, 2])
+    w1, w2 = st.columns([2, 2], vertical_alignment="bottom")
     ref = w1.selectbox("撤销哪一条更正", list(labels), format_func=labels.get, key=f"undo_pick_{tag}")
     why = w2.text_input("撤销理由（必填）", key=f"undo_reason_{tag}")
     if st.button("撤销这条更正", key=f"undo_go_{tag}", icon=":material/undo:"):
@@ -468,7 +468,7 @@ def _pending_list(report_id: str, tag: str, pending: list) -> None:
     st.markdown("**待保存的更正**")
     table(pd.DataFrame(rows))
     labels = {n: f"{fields.get(f, f)} → {v or '（删除该值）'}" for n, (_, f, v, _) in mine}
-    w1, w2 = st.columns([2, 1])
+    w1, w2 = st.columns([2, 1], vertical_alignment="bottom")
     n = w1.selectbox("去掉哪一条待保存的更正", list(labels), format_func=labels.get, key=f"drop_pick_{tag}")
     if w2.button("去掉这条更正", key=f"drop_go_{tag}", icon=":material/undo:"):
         pending.pop(n)

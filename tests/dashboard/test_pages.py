@@ -103,6 +103,18 @@ def test_compare_url_selects_year_and_places(app):
     assert old.query_params["ind"] in ("litigation_loss_rate", ["litigation_loss_rate"])
 
 
+def test_peer_group_link_that_names_nothing_gets_a_notice_and_defaults_go_to_the_url(app):
+    at = app("compare", {"province": "不存在省", "year": "1999"})
+    notes = [w.value for w in at.warning]
+    assert any("没有找到链接中的省份“不存在省”，显示的是省份“全部”" in n for n in notes), notes
+    assert any("没有找到链接中的年度“1999”，显示的是年度“2024”" in n for n in notes), notes
+    assert at.query_params["province"] in ("全部", ["全部"]) and at.query_params["year"] in ("2024", ["2024"])
+    plain = app("rank")
+    assert not plain.warning or not any("没有找到" in w.value for w in plain.warning)
+    for key, value in {"level": "county", "province": "全部", "city": "全部", "year": "2024"}.items():
+        assert plain.query_params[key] in (value, [value]), key  # the defaults are in the link
+
+
 def test_rank_competition_ranks_direction_and_unranked(app):
     at = app("rank")
     assert at.selectbox(key="level").value == "county" and at.selectbox(key="year").value == 2024

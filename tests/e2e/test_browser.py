@@ -144,7 +144,7 @@ def test_shared_url_reopens_the_same_view(server, page, browser):
     shared = page.url
     query = parse_qs(urlparse(shared).query)
     assert (query["level"], query["province"], query["year"]) == (["county"], ["浙江省"], ["2023"])
-    assert {"city", "group", "cind", "need"} <= set(query), "defaults are in the link too"
+    assert {"city", "group", "cind", "rchart", "yoy"} <= set(query), "defaults are in the link too"
     table = page.get_by_test_id("stTable").last.inner_text()
     other = browser.new_page()
     try:

@@ -11,10 +11,12 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from dashboard import users
 from pipeline.build.database import build_database
 from tests.support.browser import build_sample_db, free_port, sample_dir, settle, start_server, stop_server
 
 pytestmark = pytest.mark.e2e
+PASSWORD = "office pass 2025"
 
 
 def _open(page, url: str) -> None:
@@ -48,12 +50,25 @@ def _notices(page) -> list[str]:
     return [t.strip() for t in page.get_by_test_id("stAlertContentWarning").all_inner_texts()]
 
 
+def _sign_in(page, name: str = "张三") -> None:
+    """Sign in as an editor through the Chinese form the page shows."""
+    page.get_by_label("用户名").fill(name)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.get_by_text(f"已登录：{name}").wait_for()
+    page.wait_for_timeout(300)
+    settle(page)
+
+
 @pytest.fixture
 def own_server(tmp_path):
-    """A server of its own on a database of its own (these tests add reports and corrections)."""
+    """A server of its own on a database of its own (these tests add reports and corrections), with
+    an editor account (张三): corrections and uploads need an editor's sign-in."""
     db = build_sample_db(tmp_path)
+    people = tmp_path / "users.json"
+    users.set_user("张三", "editor", PASSWORD, people, new=True)
     port = free_port()
-    proc = start_server(db, port)
+    proc = start_server(db, port, env={"FAZHI_USERS": str(people)})
     try:
         yield db, f"http://127.0.0.1:{port}"
     finally:
@@ -153,10 +168,10 @@ def test_a_correction_from_the_profile_shows_at_once_survives_a_rebuild_and_is_w
 ):
     db, url = own_server
     _open(page, f"{url}/profile?place=海盐县&year=2024&hl=reconsideration_received")
-    page.get_by_label("更正人（必填，本次会话内记住）").fill("张三")
-    page.keyboard.press("Enter")  # the name is taken (a rerun) before the next widget is used
-    page.wait_for_timeout(300)
-    settle(page)
+    assert page.get_by_role("button", name="记录更正").count() == 0, "a viewer gets the sign-in form"
+    assert page.get_by_text("记录更正需要编辑人员登录").count() == 1
+    _sign_in(page)
+    assert page.get_by_text("更正人：张三").count() == 1
     _pick(page, "要更正的字段", "行政复议收案数")
     page.get_by_label("正确的值（留空表示删除该值）").fill("170")
     page.get_by_label("更正理由（必填）").fill("以司法局统计为准")
@@ -169,9 +184,12 @@ def test_a_correction_from_the_profile_shows_at_once_survives_a_rebuild_and_is_w
     assert row[:5] == ["haiyan_2024.txt", "reconsideration_received", "170", "以司法局统计为准", "张三"]
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", row[5])
     build_database([db.reports], db.db, corrections=db.corrections)  # a rebuild keeps it
-    _open(page, page.url)
+    _open(page, page.url)  # a reload is a new session: sign in again
     assert "行政复议收案数：170" in page.get_by_test_id("stMain").inner_text()
-    assert page.get_by_label("更正人（必填，本次会话内记住）").input_value() == "张三", "remembered"
+    history = page.get_by_test_id("stTable").last.inner_text()
+    assert "张三" in history and "有效" in history, "the history is shown to anyone"
+    assert page.get_by_role("button", name="撤销这条更正").count() == 0, "withdrawing needs an editor"
+    _sign_in(page)
     # Level choices are Chinese.
     _pick(page, "要更正的字段", "层级")
     box = page.get_by_test_id("stSelectbox").filter(has=page.get_by_text("正确的层级", exact=True))
@@ -202,6 +220,7 @@ def test_an_unplaced_upload_must_be_placed_and_a_doc_file_is_explained(own_serve
     old = tmp_path / "旧报告.doc"
     old.write_bytes(b"\xd0\xcf\x11\xe0 not really a doc")
     _open(page, f"{url}/upload")
+    _sign_in(page)
     page.locator('input[type="file"]').set_input_files([str(upload), str(old)])
     page.get_by_text("这份报告没有识别出").wait_for(timeout=60_000)
     settle(page)
@@ -218,7 +237,12 @@ def test_an_unplaced_upload_must_be_placed_and_a_doc_file_is_explained(own_serve
     )
     settle(page)
     add.click()
-    page.get_by_text("已加入数据库。").wait_for(timeout=60_000)
+    page.get_by_text("已加入数据库：无名报告.txt（由 张三 导入）").wait_for(timeout=90_000)
+    settle(page)
+    # Unplaced, it is still on 地区档案, where its place can be given later.
+    _open(page, f"{url}/profile?place=报告:无名报告.txt")
+    assert page.get_by_text("这份报告尚未归类").count() == 1
+    assert page.get_by_test_id("stException").count() == 0
 
 
 ALLOWED = {
