@@ -414,6 +414,8 @@ def _correction_form(
     except ValueError as e:
         st.error(str(e))
         return
+    for box in (f"fix_value_{tag}", f"fix_reason_{tag}"):  # an empty form: not recorded twice by mistake
+        st.session_state.pop(box, None)
     if pending is None:
         _after_change(f"已记录更正：{shown}")
     else:

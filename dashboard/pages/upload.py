@@ -109,9 +109,11 @@ for (name, data), key in zip(uploads, keys, strict=True):
         if st.checkbox("暂不归类（先加入数据库，以后在“地区档案”中补上）", key=f"unplaced_{path.name}"):
             unplaced_ok.add(path.name)
             st.rerun()
-    with st.expander(
+    with st.expander(  # keyed, its open state is the session's: a rerun does not fold it away
         "更正一个数值或报告信息（加入数据库时记入更正表，署名为当前登录的编辑人员）",
         expanded=bool(missing) or bool(mine),
+        key=f"fix_open_{hashlib.sha1(path.name.encode()).hexdigest()[:8]}",
+        on_change="rerun",
     ):
         current = {k: getattr(shown.meta, k, None) for k in importing.CORRECTABLE_META}
         ui.corrections_panel(

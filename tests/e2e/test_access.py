@@ -123,6 +123,7 @@ def test_an_editor_uploads_corrects_and_is_named(office, browser, artifacts):
         assert len(list(tmp.glob("fazhi_upload_*"))) == 1  # one staging folder, not one per rerun
         page.get_by_text("更正一个数值或报告信息").click()  # the panel opens in its expander
         page.get_by_role("button", name="记录更正").wait_for()
+        settle(page)
         assert page.get_by_text("更正人：王敏").count() == 1
         box = (
             page.get_by_test_id("stSelectbox").filter(has=page.get_by_text("要更正的字段", exact=True)).first
