@@ -40,8 +40,7 @@ def extract_command(args: argparse.Namespace) -> int:
     and the next file goes on."""
     from pipeline import config
     from pipeline.build.files import path_text, shown
-    from pipeline.parse.budget import WorkerError, as_result, budget_for, run_with_budget
-    from pipeline.parse.process import process_file
+    from pipeline.parse.budget import PROCESS_FILE, WorkerError, as_result, budget_for, run_with_budget
 
     try:
         config.max_file_bytes()
@@ -53,7 +52,7 @@ def extract_command(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     jobs = [(path, args.mentions) for path in args.paths]
     try:
-        for path, outcome in zip(args.paths, run_with_budget(process_file, jobs, budgets), strict=True):
+        for path, outcome in zip(args.paths, run_with_budget(PROCESS_FILE, jobs, budgets), strict=True):
             result = as_result(path, outcome)
             result.source = path_text(path)  # a GBK-byte name reads as the Chinese it was: valid UTF-8
             if not result.ok:

@@ -24,6 +24,7 @@ from pipeline.parse.records import MissingDependency, ReportResult
 
 POLL = 0.2  # seconds between checks of `should_stop` while waiting for workers
 READY = "ready"  # a worker's first message: loaded and warm, its files' budgets can start
+PROCESS_FILE = "pipeline.parse.process:process_file"  # by name: the caller does not import the parser
 
 
 class WorkerError(RuntimeError):
@@ -107,10 +108,10 @@ def _watch(parent: int, every: float = 0.5) -> None:
 class _Slot:
     """One worker process, its two pipes and the job it is running."""
 
-    def __init__(self, func: Callable) -> None:
+    def __init__(self, func: Callable | str) -> None:
         jobs_r, jobs_w = os.pipe()
         results_r, results_w = os.pipe()
-        target = f"{func.__module__}:{func.__qualname__}"
+        target = func if isinstance(func, str) else f"{func.__module__}:{func.__qualname__}"
         env = dict(
             os.environ,
             PYTHONPATH=os.pathsep.join(filter(None, [str(config.ROOT), os.environ.get("PYTHONPATH")])),
@@ -152,14 +153,15 @@ class _Slot:
 
 
 def run_with_budget(
-    func: Callable,
+    func: Callable | str,
     jobs: Sequence[tuple],
     budgets: Sequence[float],
     workers: int = 1,
     should_stop: Callable[[], bool] | None = None,
 ) -> Iterator[object]:
     """func(*job) for every job, in order, each in a worker with its budget in seconds: the result,
-    or a Failure (over budget, the worker died, or func raised). `func` must be importable by name.
+    or a Failure (over budget, the worker died, or func raised). `func` must be importable by name;
+    it may be given as "module:name", so the caller need not import the parser itself.
     `should_stop` is asked every POLL seconds; when it says yes, every worker is killed and
     StopIteration ends the results early. Leaving the loop early kills the workers too."""
     if not jobs:
@@ -207,7 +209,7 @@ def run_with_budget(
             slot.stop()
 
 
-def _replace(slot: _Slot, func: Callable) -> _Slot:
+def _replace(slot: _Slot, func: Callable | str) -> _Slot:
     slot.stop()
     return _Slot(func)
 
@@ -232,10 +234,8 @@ def process_file_with_budget(
     file's size) or when `should_stop()` turns true (the dashboard passes "the session has ended");
     either way a ReportResult with ok=False and the reason comes back. For the upload page, so a
     file is never parsed inside the Streamlit server process."""
-    from pipeline.parse.process import process_file
-
     seconds = budget_for(path) if budget is None else budget
-    for outcome in run_with_budget(process_file, [(path, with_mentions)], [seconds], 1, should_stop):
+    for outcome in run_with_budget(PROCESS_FILE, [(path, with_mentions)], [seconds], 1, should_stop):
         return as_result(str(path), outcome)
     return ReportResult(source=str(path), ok=False, error="解析已取消")
 

@@ -12,7 +12,7 @@ import re
 from pipeline.parse.records import Value
 
 # Right before the figure: a floor or a ceiling (每年学法不少于4次, 抽查案卷不少于100卷).
-BOUND_BEFORE = re.compile(r"(?:不少于|不低于|不超过|不高于|至少|最多|最少|低于|高于)$")
+BOUND_BEFORE = re.compile(r"(?:不少于|不低于|不超过|不高于|至少|最多|最少|少于|多于|低于|高于)$")
 BEFORE_CHARS = 3
 BOUND_LAST = frozenset("于过多少")  # the last character of every bound: a cheap test before the pattern
 # Right after the figure and its unit: a limit (控制在5%以内), or a condition of a scoring rule or an

@@ -2,8 +2,9 @@
 
 Every signal on the page proposes a subject (a place, a township, a department, or only a level):
 the title, the page header fields (发布机构, 来源, 栏目), the opening sentence (after clauses such as
-`在县委、县政府的坚强领导下,`), `现将…情况报告如下`, the signature, `我县`/`全省` with the place the text
-names most. The first one in that order of trust gives the jurisdiction; the others, the division
+`在县委、县政府的坚强领导下,`), a report a news item quotes (《某市2022年…报告》), `现将…情况报告如下`,
+the signature, the 索引号's division code when the text says only `我县`, `我县`/`全省` with the place
+the text names most. The first one in that order of trust gives the jurisdiction; the others, the division
 code of an 索引号 or 统一社会信用代码 and the superior an addressee line names (`中共某州委、某州人民政府:`)
 are context that settles a name shared by several places (18 places are called 桥头镇). A name the
 context does not settle keeps province, city and county null. `sources` says which signal decided
@@ -53,6 +54,9 @@ OPENING = re.compile(
     r"|(?m:^)(?=在))\s*,?\s*"
     r"(?P<clauses>(?:(?:在|按照|根据|围绕|坚持)[^,。\n]{0,50}?(?:下|之际|要求|部署|中心|上|中),\s*){0,3})"
 )
+# What follows the year of an opening (`2023年,` `2023年度` `2022年在区委…`); else, inside a paragraph,
+# it is an event (`2004年撤县设市`) unless a place follows (`2021年通州区积极推动…`).
+YEAR_OPENS = re.compile(r"\s*(?:度|以来)?\s*[,、:是里中内全我在本今]")
 REPORT_AS = re.compile(
     r"现将\s*(?:20\d\d年度?)?([^,。\n]{2,40}?)(?:20\d\d年度?)?[^,。\n]{0,20}?(?:报告|汇报|公开)如下"
 )
@@ -64,6 +68,13 @@ LINES = re.compile(r"[^\n|]+")  # portal pages put the title in a table cell: `|
 SENTENCE_MARKS = re.compile("[,。;]")
 YEAR = re.compile(r"(?<![\d\-~至—])(20\d\d)\s*年(?!\s*\d{1,2}\s*月\s*\d{1,2}\s*日)")
 YEARBOOK = re.compile(r"(20\d\d)\s*卷")
+SUMMED_UP = re.compile(
+    r"(?:总结|回顾)了?[\u4e00-\u9fff]{0,4}?(20\d\d)\s*年"
+)  # 总结2023年工作, 回顾了全市2023年
+DATED = re.compile(r"(?<!\d)(20\d\d)(?:-|/|\s*年\s*)(\d{1,2})(?:-|/|\s*月\s*)\d{1,2}(?!\d)")
+SPAN = re.compile(r"十[一二三四五]五|[三五十]年来|近年来")  # a page about several years has no one year
+# A report's title quoted in a news item: `《上海市2022年法治政府建设情况的报告》日前公布`.
+QUOTED_REPORT = re.compile(r"《([^《》\n]{6,60}?(?:报告|总结))》")
 ROC_YEAR = re.compile(r"(?<!\d)(1[01]\d|9\d)\s*年")  # 民国纪年 (108年 = 2019) in Taiwan's pages
 NAMED_GOVERNMENT = ("县", "市", "区", "旗")  # the fallback counts `XX县/市/区/旗人民政府`
 # Page header fields that name the publisher: `发布机构: 白鹤街道`, `来源:静海区人民政府办公室`.
@@ -144,7 +155,8 @@ def read_subject(s: str, table: Places, signal: str, title: bool = False) -> Sub
     if chain and rest.startswith(GOVERNMENT):
         return Subject(signal, name, None, None, places, explicit=True)
     m = TOWNSHIP.match(rest)
-    if m and not TOWNSHIP_STOP & set(m["body"]) and not (town := m[0].lstrip()).endswith(NOT_TOWNSHIP):
+    town = m and m[0].lstrip()
+    if m and (town in table.towns or not TOWNSHIP_STOP & set(m["body"])) and not town.endswith(NOT_TOWNSHIP):
         within = [places] if chain else []
         towns = narrow(table.township(town), within) if chain else table.township(town)
         if chain and not any(t.within(w) for t in towns for w in places):
@@ -261,6 +273,13 @@ def opening_subject(text: str, start: int, table: Places) -> tuple[Subject | Non
         s = text[m.end() : m.end() + 40]
         if f := read_subject(s, table, "开头"):
             return f, m, superiors
+        if (
+            m[1]
+            and not m["clauses"]
+            and not YEAR_OPENS.match(text, m.end(1) + 1)
+            and text[m.start() - 1] not in "\n"
+        ):
+            continue  # `…之一。2004年撤县设市`: a year in the history, not the opening (a line may open so)
         stems = stem_index(table)
         if stem := next((s[:k] for k in (3, 2) if s[:k] in stems and s[k : k + 1] not in "省市州县区"), None):
             places = stems[stem]
@@ -297,6 +316,15 @@ def speaker(head: str, table: Places) -> Subject | None:
     rank = {"省": "province", "市": "prefecture", "区": "county", "县": "county"}.get(body[-4:-3])
     if rank and (g := most_mentioned(head, table, rank, (), least=1)):
         return Subject("开头", g.name, "department", body[-3:], g.places)
+    return None
+
+
+def quoted_report(head: str, table: Places) -> Subject | None:
+    """The publisher of a report a news item quotes by its title, with its year: 《上海市2022年…报告》."""
+    for m in QUOTED_REPORT.finditer(head):
+        if TITLE_WORDS.search(m[1]) and YEAR.search(m[1]):
+            if (f := read_subject(TITLE_PREFIX.sub("", m[1]), table, "标题", True)) and f.name:
+                return f
     return None
 
 
@@ -409,6 +437,13 @@ def find_year(
 ) -> tuple[int | None, str | None]:
     """The year described and its signal: title, opening `2024年,`, `现将2018年…报告如下`, a yearbook's
     `2022卷` (the year before), the most frequent year (before a signature's), the signature − 1."""
+    for line in (
+        title,
+        text.lstrip()[:60].split("\n")[0],
+    ):  # `召开2024年…会议` that `总结2023年工作`, `回顾了2023年…`
+        if line and "会" in line and (m := YEAR.search(line)) and (y := SUMMED_UP.search(text, 0, HEAD)):
+            if int(y[1]) == int(m[1]) - 1:
+                return int(y[1]), "开头"
     if title and (m := YEAR.search(title)):
         return int(m[1]), "标题"
     if m := YEARBOOK.search(title or "") or YEARBOOK.search(text, 0, 120):
@@ -426,7 +461,9 @@ def find_year(
         return signed - 1, "落款"
     if m := ROC_YEAR.match(text.lstrip()):
         return int(m[1]) + 1911, "开头"
-    return None, None
+    if (m := DATED.search(text, 0, HEAD)) and int(m[2]) > 3 and not SPAN.search(text, 0, HEAD):
+        return int(m[1]), "发布日期"  # a news item that names no year (`今年以来`): the page's date, but
+    return None, None  # not in January to March, when pages sum up the year before, nor for 十四五
 
 
 def find_metadata(text: str, title: str | None = None) -> Metadata:
@@ -454,6 +491,7 @@ def find_metadata(text: str, title: str | None = None) -> Metadata:
     headers = header_subjects(head, table)
     subjects += [f] if (f := speaker(head, table)) else []
     subjects += [opening_found] if opening_found else []
+    subjects += [f] if (f := quoted_report(head, table)) else []
     if m := PARTY_TOWN.search(head):
         subjects += [f] if (f := read_subject(m[1], table, "开头")) else []
     if (m := REPORT_AS.search(text, 0, HEAD * 2)) and (
@@ -464,6 +502,10 @@ def find_metadata(text: str, title: str | None = None) -> Metadata:
     subjects += [f] if signer and (f := read_subject(signer, table, "落款")) else []
     if any(s.name for s in subjects):  # the counts below only when no signal named the publisher
         pass
+    elif (
+        code_place and level_hint == code_place.level and not says_bureau
+    ):  # `我县…` on a page whose 索引号 has 331024
+        subjects.append(Subject("索引号", code_place.name, None, None, (code_place,)))
     elif f := most_named(text, table):
         subjects.append(f)
     elif level_hint in ("province", "prefecture", "county"):
@@ -492,23 +534,33 @@ def find_metadata(text: str, title: str | None = None) -> Metadata:
     department = found.department if found else None
     dept_signal = found.signal if department else None
     if found and not department and not found.explicit and found.level is None:
-        # a department's page of the same place (栏目: 湖北省司法厅-…) on a page that is no annual report
-        same = [h for h in headers if h.department and h.name == found.name]
+        # a department's page of the same place (栏目: 湖北省司法厅-…) on a page that is no annual report;
+        # a news source (来源: 龙岗区司法局) under `龙岗区召开…` only when the text says 我局
+        same = [
+            h
+            for h in headers
+            if h.department and h.name == found.name and (says_bureau or h.signal != "来源")
+        ]
         if same and not (line and "法治政府" in line):
             department, dept_signal = same[0].department, same[0].signal
     if found is None and (says_bureau or any(s.department for s in subjects)):
         dep = next((s for s in subjects if s.department), None)
         department = dep.department if dep else None
+        at = code_place if code_place and code_place.level != "township" else None  # the bureau's own code
         return Metadata(
-            None,
-            None,
-            None,
-            None,
+            at and at.name,
+            at and at.province,
+            at and at.city,
+            at and at.county,
             "department",
             year,
             line or title,
             _sources(
                 {
+                    "jurisdiction": at and "索引号",
+                    "province": at and "索引号",
+                    "city": at and at.city and "索引号",
+                    "county": at and at.county and "索引号",
                     "level": dep.signal if dep else "我局",
                     "department": dep.signal if dep else None,
                     "year": year_signal,

@@ -60,10 +60,12 @@ SURROGATE = re.compile("[\ud800-\udfff]")
 
 MSG_BINARY = "文件不是可识别的文本（可能是二进制文件）"
 # Below this many bytes a legacy decode is weak evidence: random bytes read as GB18030 land in the
-# common rows half the time, so a short file must be (nearly) all common characters.
+# common rows half the time, so a short file must hold only characters a report is written in.
 SHORT_BYTES = 400
-TINY_BYTES = 64  # shorter than this, a file in no Chinese encoding is taken for noise
-CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+PLAIN = re.compile(
+    r"[\t\n\r\x20-\x7e\u2000-\u206f\u3000-\u303f\u4e00-\u9fff\uff00-\uffef\U00020000-\U0003134f]+"
+)
+HAN = re.compile(r"[\u4e00-\u9fff\U00020000-\U0003134f]")
 MSG_EMPTY = "文件是空的"
 
 
@@ -175,15 +177,23 @@ def decode_text(data: bytes) -> tuple[str, str]:
         ),
         key=lambda c: c[0],
     )
-    if share >= 0.5 and (len(data) >= SHORT_BYTES or common_share_any(text) >= 0.9):
+    if share >= 0.5 and (len(data) >= SHORT_BYTES or plain_text(text)):
         return text, name
     return decode_other(data)
 
 
+def plain_text(text: str) -> bool:
+    """Nearly every character is one a report is written in (ASCII, CJK ideographs and punctuation;
+    one odd character, such as a byte cut mid-character, may pass), with at least one ideograph:
+    random bytes read as GB18030 or Big5 give rare blocks, private use and replacement characters."""
+    odd = len(PLAIN.sub("", text))
+    return odd <= max(1, len(text) // 50) and HAN.search(text) is not None
+
+
 def decode_other(data: bytes) -> tuple[str, str]:
     """Text in none of the Chinese encodings: charset-normalizer's pick if it reads cleanly, else binary."""
-    if len(data) < TINY_BYTES or (len(data) < SHORT_BYTES and CONTROL_BYTES.search(data)):
-        raise ReadError(MSG_BINARY)  # too little to tell text from noise (10 random bytes "read" as cp1250)
+    if len(data) < SHORT_BYTES and sum(32 <= b < 127 or b in b"\t\n\r" for b in data) < 0.8 * len(data):
+        raise ReadError(MSG_BINARY)  # too little to tell from noise: 10 random bytes "read" as cp1250
     from_bytes = require("charset_normalizer", "charset-normalizer").from_bytes
 
     best = from_bytes(data[:65536]).best()
@@ -209,30 +219,6 @@ def common_share(text: str, name: str) -> float:
             continue
         good += n if p0 <= lead <= p1 or h0 <= lead <= h1 else 0
     return good / seen if seen else 1.0
-
-
-def common_share_any(text: str) -> float:
-    """For a short file: the share of its non-ASCII characters that are common in either script (in
-    GB2312, or in Big5's level-1 rows), control characters counting against. Random bytes decode to
-    rare characters and controls; a short traditional text saved as GBK is still common Big5."""
-    seen = good = 0
-    for ch, n in Counter(text).items():
-        if ch < "\x80":
-            seen += n if ch < " " and ch not in "\t\n\r\f" else 0
-            continue
-        seen += n
-        good += n if _common_anywhere(ch) else 0
-    return good / seen if seen else 1.0
-
-
-def _common_anywhere(ch: str) -> bool:
-    for codec, lo, hi in (("gb2312", 0xA1, 0xF7), ("big5", 0xA1, 0xC6)):
-        try:
-            if lo <= ch.encode(codec)[0] <= hi:
-                return True
-        except UnicodeEncodeError:
-            pass
-    return False
 
 
 def read_txt_bytes(data: bytes) -> tuple[str, str]:

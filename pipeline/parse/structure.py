@@ -22,11 +22,11 @@ FURNITURE_MAX = 120  # a line longer than this is prose, whatever it ends with
 REFERENCE_MARK = re.compile(r"\[\d{1,3}\]")
 
 # The opening of a document that looks back over several years (县司法局关于2021-2025年度…工作总结,
-# “十四五”以来,…, 苏州市公布“十四五”时期法治建设“成绩单”): its figures are sums over the span,
+# “十四五”以来,…, 金华市“十四五”法治政府建设工作回顾, 苏州市公布“十四五”时期法治建设“成绩单”): its figures are sums over the span,
 # not one year's. Only the first line is looked at, without 《titles》 and (asides), where a report
 # names the plan it follows (《法治政府建设实施纲要(2021-2025年)》).
 SPAN_OPENING = re.compile(
-    r"20\d\d\s*年?\s*(?:[-—–~]|至|到)\s*20\d\d\s*年|十[一二三四五]五”?(?:时期|以来|期间)|[三五十]年来|近[三五十]年(?:来|以来)"
+    r"20\d\d\s*年?\s*(?:[-—–~]|至|到)\s*20\d\d\s*年|十[一二三四五]五”?(?:时期|以来|期间|[^,;。]{0,12}?(?:回顾|总结|成绩单))|[三五十]年来|近[三五十]年(?:来|以来)"
 )
 ASIDE = re.compile(r"《[^》]*》|\([^)]*\)")
 OPENING_CHARS = 40

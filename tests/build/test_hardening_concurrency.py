@@ -131,10 +131,12 @@ def fingerprint():
         "build": None if build is None else str(build["run_id"]),
         "problems": None if problems is None else len(problems),
     }
-    # a state is whole when these hold within it: every value and every coverage row belongs to a
-    # listed report, every report has its values and its full row of the coverage matrix
-    whole = (set(values["report_id"]) == set(ids) and len(coverage) == len(ids) * len(data.load_defs())
-             and set(coverage["report_id"]) == set(ids) and values["place"].notna().all() and len(text) > 0)
+    # a state is whole when these hold within it: every value belongs to a listed report, every report
+    # has its values, the coverage matrix has a row per place and year and a 有 per value
+    whole = (set(values["report_id"]) == set(ids)
+             and len(coverage) == len(reports[["place", "year"]].drop_duplicates())
+             and fp["coverage"][1] == len(values[["place", "year", "key"]].drop_duplicates())
+             and values["place"].notna().all() and len(text) > 0)
     return fp, whole
 
 mode, stop = sys.argv[1], sys.argv[2]

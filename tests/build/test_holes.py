@@ -65,14 +65,28 @@ def test_symlinks_out_of_the_folder_and_fifos_are_listed_not_followed(folder, tm
     assert ids == {p.name for p in REPORTS.iterdir()}  # inside.txt is haiyan's file, built once
 
 
+MAGIC = [
+    b"\x89PNG\r\n\x1a\n\x00\x00",
+    b"\xff\xd8\xff\xe0\x00\x10JFIF",
+    b"\x7fELF\x02\x01\x01\x00\x00\x00",
+    b"MZ\x90\x00\x03\x00\x00\x00\x04\x00",
+    b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03",
+    bytes(range(10)),
+]
+
+
 @pytest.mark.parametrize("seed", range(20))
 def test_short_binary_junk_is_refused_not_read_as_an_empty_report(tmp_path, seed):
+    """Ten-byte file heads of common binary formats, and random bytes of 32 and 200. Measured: of 300
+    random 10-byte files, 212 were read as a report before and 11 now (ten random bytes can be ten
+    bytes of GBK); of 300 random 32-byte files, 4 before and none now."""
     rng = random.Random(seed)
-    for size in (10, 32, 200):
-        path = tmp_path / f"junk{size}.txt"
-        path.write_bytes(bytes(rng.randrange(256) for _ in range(size)))
+    junk = [MAGIC[seed % len(MAGIC)]] + [bytes(rng.randrange(256) for _ in range(n)) for n in (32, 200)]
+    for i, data in enumerate(junk):
+        path = tmp_path / f"junk{i}.txt"
+        path.write_bytes(data)
         r = process_file(path)
-        assert not r.ok and r.error == BINARY, (size, r.error)
+        assert not r.ok and r.error == BINARY, (data, r.error)
 
 
 def test_a_short_real_text_in_gbk_still_reads(tmp_path):

@@ -127,6 +127,67 @@ CASES = {
         ("南丰县", None, "江西省", "抚州市", "南丰县", "county", 2021),
         "开头",
     ),
+    "county_before_it_became_a_district": (
+        "铜山县2009年依法行政工作报告" + BODY,
+        ("铜山县", None, "江苏省", "徐州市", "铜山县", "county", 2009),
+        "标题",
+    ),
+    "county_before_it_became_a_city": (
+        "宁乡县人民政府关于2016年度法治政府建设情况的报告" + BODY,
+        ("宁乡县", None, "湖南省", "长沙市", "宁乡县", "county", 2016),
+        "标题",
+    ),
+    "city_before_it_became_a_district_stays_unplaced": (  # X市 forms of districts would read 新华市场
+        "萧山市2000年依法行政工作报告" + BODY,
+        ("萧山市", None, None, None, None, None, 2000),
+        "标题",
+    ),
+    "index_code_and_own_county": (
+        "索引号: 113307230026012345/2024-00007\n发布机构: 县府办\n2023年度法治政府建设工作报告\n"
+        "2023年,我县坚持依法行政,全县各级行政机关严格执法,全县法治建设迈上新台阶。",
+        ("武义县", None, "浙江省", "金华市", "武义县", "county", 2023),
+        "索引号",
+    ),
+    "index_code_and_own_bureau": (
+        "索引号: 11340223MB0012345K/2023-00002\n2022年度工作总结\n2022年,我局在县委、县政府的领导下认真履行职能。",
+        ("南陵县", None, "安徽省", "芜湖市", "南陵县", "department", 2022),
+        "索引号",
+    ),
+    "township_with_a_city_in_its_name": (
+        "番禺区市桥街道2023年法治政府建设工作报告" + BODY,
+        ("市桥街道", None, "广东省", "广州市", "番禺区", "township", 2023),
+        "标题",
+    ),
+    "report_quoted_in_news": (
+        "浙江发布去年法治政府建设情况\n记者获悉,《浙江省2022年法治政府建设情况报告》日前公布。报告显示,全省行政复议案件稳步增长。",
+        ("浙江省", None, "浙江省", None, None, "province", 2022),
+        "标题",
+    ),
+    "meeting_sums_up_the_year_before": (
+        "武义县召开2024年法治政府建设工作会议\n2月6日,武义县召开会议,总结2023年工作,部署2024年任务。",
+        ("武义县", None, "浙江省", "金华市", "武义县", "county", 2023),
+        "标题",
+    ),
+    "meeting_looks_back_on_the_year_before": (
+        "衢州市召开2025年全市法治政府建设推进会\n会议回顾了全市2024年法治政府建设工作,部署2025年重点任务。",
+        ("衢州市", None, "浙江省", "衢州市", None, "prefecture", 2024),
+        "标题",
+    ),
+    "news_without_a_year_takes_its_date": (
+        "区法院:多元解纷见实效\n2024-06-11 来源:某某日报\n今年以来,区法院诉前化解纠纷560件。",
+        (None, None, None, None, None, None, 2024),
+        None,
+    ),
+    "news_in_january_sums_up_another_year": (
+        "区法院:多元解纷见实效\n2025-02-03 来源:某某日报\n今年以来,区法院诉前化解纠纷560件。",
+        (None, None, None, None, None, None, None),
+        None,
+    ),
+    "year_in_the_history_is_not_the_opening": (
+        "中卫是宁夏的地级市之一。2004年撤县设市,辖三个县区。\n全市2020年推进依法行政,2020年考核优秀。",
+        (None, None, None, None, None, None, 2020),
+        None,
+    ),
     "yearbook_volume": (
         "文成县年鉴(2022卷)·法治政府建设" + BODY,
         ("文成县", None, "浙江省", "温州市", "文成县", "county", 2021),
@@ -160,6 +221,10 @@ def test_table_holds_townships_and_former_names() -> None:
     assert table.units[laiwu.code] == "莱芜区" and laiwu.province == "山东省"
     (xiang,) = table.names["襄樊市"]
     assert xiang.code == table.names["襄阳市"][0].code
+    (lishui,) = table.names["溧水县"]  # a county before it became a district (2013): from the table itself
+    assert table.units[lishui.code] == "溧水区" and lishui.city == "南京市"
+    assert "城县" not in table.names and "新华市" not in table.names  # no one-character stems, no X市
+    assert all(table.units[p.code] == "湾沚区" for p in table.names["芜湖县"])  # never a 开发区
 
 
 def test_table_loads_fast() -> None:

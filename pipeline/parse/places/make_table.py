@@ -8,7 +8,8 @@ Sources (fetched with the registries' own clients, then read as files; nothing i
 - PyPI `cpca==0.5.5`: its 2016 table (resources/adcodes.csv) gives the codes that have gone since,
   mapped to the unit that now holds the same stem (郫县 → 郫都区, 莱芜市 → 济南市莱芜区), and its list of
   the 56 peoples, which the short forms of autonomous units drop (恩施土家族苗族自治州 → 恩施州);
-- PyPI `jionlp==1.5.31`: dictionary/china_location_change.txt, older renames (襄樊市 → 襄阳市).
+- PyPI `jionlp==1.5.31`: dictionary/china_location_change.txt, older renames (襄樊市 → 襄阳市);
+- the table itself: the county a district or county-level city was (溧水区 was 溧水县, 宁乡市 宁乡县).
 
 Output rows, tab-separated: `code, name, kind`. kind is empty for a unit of the table, else the form
 is another written name for `code`: `short` (autonomous short form), `old` (a former name, with the
@@ -37,7 +38,8 @@ JIONLP = ("jionlp", "1.5.31")
 PLACEHOLDERS = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
 TOWNSHIP_ENDS = ("镇", "乡", "街道", "苏木")  # township-level units that have a government or office
 AUTONOMOUS = ("自治州", "自治县", "自治旗")
-COUNTY_SUFFIX = re.compile(r"(?:自治县|自治旗|新区|县|市|区|旗|林区|特区)$")
+COUNTY_SUFFIX = re.compile(r"(?:自治县|自治旗|新区|县|市|区|旗|特区)$")  # not 林区: 西林区 is 西林, not 西
+ZONE = re.compile(r"\d{4}7\d")  # 统计用 codes x7x: 开发区, 园区, 管理区, not governments
 PREFECTURE_SUFFIX = re.compile(r"(?:自治州|地区|市|盟)$")
 
 
@@ -114,6 +116,7 @@ def old_codes(rows: dict[str, str], cpca: zipfile.ZipFile) -> list[tuple[str, st
                 for c in rows
                 if len(c) in ((4, 6) if level == "prefecture" else (6,))  # a county never became a prefecture
                 and c.startswith(scope)
+                and not ZONE.fullmatch(c)
                 and (rows[c] == name or rows[c].startswith(s))
                 and len(stem(rows[c], level_of(c))) >= len(s)
             ]
@@ -121,6 +124,21 @@ def old_codes(rows: dict[str, str], cpca: zipfile.ZipFile) -> list[tuple[str, st
                 kind = "old" if level == level_of(hits[0]) else f"old:{level}"
                 out.append((hits[0], name, kind))
                 break
+    return out
+
+
+def upgraded_forms(rows: dict[str, str]) -> list[tuple[str, str, str]]:
+    """The name a county-level unit had as a county before it became a district or a city (溧水区 ←
+    溧水县, 梅县区 ← 梅县, 宁乡市 ← 宁乡县), which older reports use. Stems of two characters or more
+    (城区 was no 城县); never `X市` for a district: 新华市, 中原市, 海南市 would be read in 新华市场, 海南市县."""
+    out = []
+    for code, name in rows.items():
+        if len(code) != 6 or ZONE.fullmatch(code) or name.endswith("新区"):
+            continue
+        if name.endswith("县区"):
+            out.append((code, name[:-1], "old"))  # 梅县区 ← 梅县
+        elif name.endswith(("区", "市")) and len(name) >= 3:
+            out.append((code, name[:-1] + "县", "old"))
     return out
 
 
@@ -178,6 +196,11 @@ def build(workdir: Path) -> list[tuple[str, str, str]]:
         if form not in names and (code, form) not in seen:  # never shadow a current name
             seen.add((code, form))
             table.append((code, form, kind))
+    recorded = {form for _, form in seen}
+    for code, form, kind in upgraded_forms(rows):  # a rename the sources record wins
+        if form not in names and form not in recorded and (code, form) not in seen:
+            seen.add((code, form))
+            table.append((code, form, kind))
     by_form: dict[str, set[str]] = {}
     for code, name, _ in table:
         by_form.setdefault(name, set()).add(code)
@@ -210,6 +233,7 @@ def main() -> None:
         f"  npm {NPM[0]}@{NPM[1]} (WTFPL; 统计用区划代码 2023): dist/provinces,cities,areas,streets.csv\n"
         f"  PyPI {CPCA[0]}=={CPCA[1]}: resources/adcodes.csv (2016 codes since gone), 56_nations.csv\n"
         f"  PyPI {JIONLP[0]}=={JIONLP[1]}: dictionary/china_location_change.txt (renames)\n"
+        f"  the table itself: the county an X区 or X市 was (X县)\n"
         f"units: {counts}; other written forms: {sum(1 for *_, k in table if k)}\n",
         encoding="utf-8",
     )
