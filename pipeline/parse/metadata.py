@@ -38,7 +38,8 @@ TITLE_WORDS = re.compile(
     r"(?:法治|依法行政|行政复议|行政诉讼|行政应诉|调解|司法).*(?:报告|情况|总结|统计|白皮书)"
 )
 TITLE_PREFIX = re.compile(
-    r"^(?:\s*[\[【(][^\]】)]{1,10}[\]】)]|\s*中共\S{1,20}?委(?:员会)?[\s、,和与]*|\s*关于|\s*20\d\d年度?|\s+)+"
+    r"^(?:\s*[\[【(][^\]】)]{1,10}[\]】)]|\s*中共\S{1,20}?委(?:员会)?[\s、,和与]*|\s*关于|\s*20\d\d年度?|\s+"
+    r"|\s*第[一二三四五六七八九十]{1,3}师(?=\S{2,4}市))+"  # 兵团 `第八师石河子市`: the 师 and its city are one
 )
 GOVERNMENT = ("人民政府", "政府", "办事处", "街道办事处")
 TOWNSHIP = re.compile(r"\s*(?P<body>[\u4e00-\u9fff]{2,7}?)(?:镇(?!化)|乡(?![镇村])|街道|苏木)")
@@ -47,6 +48,7 @@ NOT_TOWNSHIP = ("城镇", "城乡")
 DEPARTMENT = re.compile(r"\s*([\u4e00-\u9fff]{1,12}?(?:局|厅|委员会|办公室|管理委员会))(?![长])")
 NOT_DEPARTMENT = tuple("格局 大局 布局 全局 开局 党委 县委 市委 区委 省委 镇委 乡委 大厅 结局 当局".split())
 UNKNOWN_PLACE = re.compile(r"\s*([\u4e00-\u9fff]{2,8}?(?:新区|[县市区旗州盟]))(?=人民政府|关于|20\d\d|\s|$)")
+NOT_DIVISION = ("新区", "开发区", "园区", "试验区", "示范区")  # not in the table: no level of their own
 SUFFIX_LEVEL = {"省": "province", "州": "prefecture", "盟": "prefecture"} | dict.fromkeys("县区旗", "county")
 # The opening: a year, `今年以来`…, then up to three clauses such as `在县委、县政府的坚强领导下,`.
 OPENING = re.compile(
@@ -72,6 +74,9 @@ SUMMED_UP = re.compile(
     r"(?:总结|回顾)了?[\u4e00-\u9fff]{0,4}?(20\d\d)\s*年"
 )  # 总结2023年工作, 回顾了全市2023年
 DATED = re.compile(r"(?<!\d)(20\d\d)(?:-|/|\s*年\s*)(\d{1,2})(?:-|/|\s*月\s*)\d{1,2}(?!\d)")
+YEAR_RANGE = re.compile(r"20\d\d\s*[-~至—–]+\s*20\d\d\s*年")  # `2023—2024年度`: two years, not one
+# A page about several places' reports (`各地州市陆续公开…`): none of them is the publisher.
+SEVERAL = re.compile(r"\s*(?:各地|多地|各[省市县区州盟旗]|[省市州]内各地)")
 SPAN = re.compile(r"十[一二三四五]五|[三五十]年来|近年来")  # a page about several years has no one year
 # A report's title quoted in a news item: `《上海市2022年法治政府建设情况的报告》日前公布`.
 QUOTED_REPORT = re.compile(r"《([^《》\n]{6,60}?(?:报告|总结))》")
@@ -179,7 +184,8 @@ def read_subject(s: str, table: Places, signal: str, title: bool = False) -> Sub
     if chain:
         return Subject(signal, name, None, None, places)
     if title and (m := UNKNOWN_PLACE.match(rest)):
-        return Subject(signal, m[1], SUFFIX_LEVEL.get(m[1][-1]), None, ())
+        level = None if m[1].endswith(NOT_DIVISION) else SUFFIX_LEVEL.get(m[1][-1])
+        return Subject(signal, m[1], level, None, ())
     return None
 
 
@@ -432,6 +438,24 @@ def choose(places: tuple[Place, ...], text: str, table: Places, context: tuple[P
     return best if top and all(n < top for _, n in rest) else None
 
 
+def unknown_place(name: str, opening: str, table: Places) -> Place | None:
+    """Where a zone missing from the table lies: the prefecture its name starts with (成都高新区), else
+    the one province that every prefecture its opening names lies in (`在省委…和西安市委…领导下`)."""
+    stems = stem_index(table)
+    for k in (3, 2):
+        if len(hit := stems.get(name[:k], ())) == 1 and hit[0].level == "prefecture":
+            return hit[0]
+    named = {
+        hit[1][0].province
+        for i in range(len(opening))
+        if (hit := match_at(opening, i, table)) and len(hit[1]) == 1 and hit[1][0].level == "prefecture"
+    }
+    if len(named) != 1:
+        return None
+    province = named.pop()
+    return next((p for p in table.names.get(province, ()) if p.level == "province"), None)
+
+
 def find_year(
     title: str | None, opening: re.Match | None, text: str, signed: int | None
 ) -> tuple[int | None, str | None]:
@@ -444,6 +468,8 @@ def find_year(
         if line and "会" in line and (m := YEAR.search(line)) and (y := SUMMED_UP.search(text, 0, HEAD)):
             if int(y[1]) == int(m[1]) - 1:
                 return int(y[1]), "开头"
+    if title and YEAR_RANGE.search(title):
+        return None, None
     if title and (m := YEAR.search(title)):
         return int(m[1]), "标题"
     if m := YEARBOOK.search(title or "") or YEARBOOK.search(text, 0, 120):
@@ -530,6 +556,14 @@ def find_metadata(text: str, title: str | None = None) -> Metadata:
             line or title,
             _sources({"jurisdiction": "开头", "level": "开头", "year": year_signal}),
         )
+    if line and SEVERAL.match(line):  # only the province they all lie in, when a signal names it
+        where = next((p for s in named for p in s.places if p.level == "province"), None)
+        return Metadata(
+            province=where and where.name,
+            year=year,
+            title=line,
+            sources=_sources({"province": where and named[0].signal, "year": year_signal}),
+        )
     found = named[0] if named else None
     department = found.department if found else None
     dept_signal = found.signal if department else None
@@ -579,12 +613,18 @@ def find_metadata(text: str, title: str | None = None) -> Metadata:
         place = superiors[0]  # a township missing from the table, under the county its opening names
     elif place is None and not found.places and found.level != "township":
         place = (f := most_mentioned(head, table, "province", ())) and f.places[0]  # 西咸新区 … 陕西
+        place = place or unknown_place(found.name, text[line_end : line_end + 200], table)
     levels = {p.level for p in found.places}
     level = found.level or (place.level if place else levels.pop() if len(levels) == 1 else None)
-    level = level or SUFFIX_LEVEL.get(found.name[-1])
+    if not found.places and found.name.endswith(NOT_DIVISION):
+        level = None  # 成都高新区, 西咸新区: a zone, not a division
+    else:
+        level = level or SUFFIX_LEVEL.get(found.name[-1])
     if department:
         level = "department"
     province, city, county = (place.province, place.city, place.county) if place else (None, None, None)
+    if place and place.zone:  # 郑州经济技术开发区: its city, but no county and no level of its own
+        county, level = None, level if level == "department" else None
     if place and place.level == "province" and found.level not in (None, "province", "department"):
         city = county = None
     place_signal = found.signal

@@ -188,6 +188,31 @@ CASES = {
         (None, None, None, None, None, None, 2020),
         None,
     ),
+    "bingtuan_division_and_its_city": (
+        "第三师图木舒克市2021年法治政府建设工作报告" + BODY,
+        ("图木舒克市", None, "新疆维吾尔自治区", None, "图木舒克市", "county", 2021),
+        "标题",
+    ),
+    "zone_named_after_its_city_has_no_level": (
+        "郑州经济技术开发区2023年法治政府建设情况报告" + BODY,
+        ("郑州经济技术开发区", None, "河南省", "郑州市", None, None, 2023),
+        "标题",
+    ),
+    "zone_placed_by_the_prefectures_its_opening_names": (
+        "赣江新区2022年法治政府建设工作报告\n2022年,在省委、省政府和南昌市委、九江市委的领导下,新区推进依法行政。",
+        ("赣江新区", None, "江西省", None, None, None, 2022),
+        "标题",
+    ),
+    "two_years_in_the_title_settle_no_year": (
+        "汪清县2022—2023年度法治政府建设情况报告\n2022年以来,汪清县持续推进依法行政。",
+        ("汪清县", None, "吉林省", "延边朝鲜族自治州", "汪清县", "county", None),
+        "标题",
+    ),
+    "news_about_several_places_reports": (
+        "各盟市陆续公开2023年度法治政府建设年度报告\n来源:内蒙古自治区司法厅\n近日,呼和浩特市、包头市等地公开了年度报告。",
+        (None, None, "内蒙古自治区", None, None, None, 2023),
+        None,
+    ),
     "yearbook_volume": (
         "文成县年鉴(2022卷)·法治政府建设" + BODY,
         ("文成县", None, "浙江省", "温州市", "文成县", "county", 2021),

@@ -9,12 +9,10 @@ import pytest
 from tests.support.paths import ROOT  # noqa: E402
 from tests.support.scoring import score_command
 
-# Set o still has misses that wait on metadata.py (another helper's): a 2021—2023年 statistics page is
-# dated 2021, so its table is read at the 2021 row (4 wrong values), and two pages' years. Its floors
-# are what it scores now; raise them to the common ones when the year is settled.
-FLOORS = {
-    "o": (0.96, 0.96, 0.97)
-}  # P, F1, meta (also 全省法院新收一审 read as the government's: dev gold takes it)
+# Set o keeps one wrong value: 全省法院新收一审行政案件 read as the government's first-instance cases,
+# which the dev gold takes (011) and set o's does not; two of its pages' years are still missed.
+FLOORS = {"o": (0.99, 0.98, 0.97)}  # P, F1, meta
+
 
 SETS = sorted(p for p in (ROOT / "tests" / "fixtures" / "written").iterdir() if p.is_dir())
 

@@ -46,6 +46,11 @@ class Place:
         """True when this place lies inside `other` (or is it)."""
         return self.code.startswith(other.code)
 
+    @property
+    def zone(self) -> bool:
+        """A 开发区/新区/园区 the statistics code lists among counties (xx71–xx79), not a division."""
+        return len(self.code) == 6 and self.code[4] == "7"
+
 
 @dataclass(frozen=True)
 class Places:
