@@ -160,8 +160,9 @@ def require_editor(action: str, *, stop: bool = True) -> str | None:
     else:
         st.info(f"{action}需要编辑人员登录。")
     if not trusted_header() and not any(r.get("role") == "editor" for r in users.load()["users"].values()):
-        st.caption("尚未设置编辑账号：请管理员在服务器上运行")
-        st.code("python -m dashboard.users add 姓名 --role editor", language="bash")
+        with st.expander("尚未设置编辑账号：管理员如何添加"):  # the command itself only when asked for
+            st.caption("请管理员在服务器上运行：")
+            st.code("python -m dashboard.users add 姓名 --role editor", language="bash")
     sign_in_form(action, key=f"signin_{zlib.crc32(action.encode()):08x}")
     if stop:
         st.stop()

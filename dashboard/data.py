@@ -306,3 +306,9 @@ def search_mentions(phrase: str, limit: int = 5000) -> pd.DataFrame:
         " WHERE contains(m.clause, ?) ORDER BY r.year DESC, r.jurisdiction, m.seq LIMIT ?",
         (phrase, int(limit)),
     )
+
+
+def load_report_meta(report_id: str) -> dict:
+    """Every column of one report but its text (signal columns included when the build has them)."""
+    rows = query("SELECT * EXCLUDE (text) FROM reports WHERE report_id = ?", (report_id,))
+    return {} if rows.empty else rows.iloc[0].to_dict()

@@ -60,6 +60,7 @@ def upload_limit(server_mb: float | None = None) -> int:
 
 
 FORMATS = ("txt", "html", "htm", "docx", "pdf")
+OLD_FORMATS = {"doc": "Word 文件", "wps": "WPS 文件", "rtf": "RTF 文件"}  # save as .docx or PDF first
 META_FIELDS = {
     "jurisdiction": "地区名称",
     "province": "省份",
@@ -68,14 +69,25 @@ META_FIELDS = {
     "level": "层级",
     "year": "年度",
 }
+CORRECTABLE_META = {**META_FIELDS, "department": "部门", "title": "标题"}
+UNPLACED = "暂不归类"
+NEEDED = ("jurisdiction", "level", "year")  # an upload without one of these must be placed first
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 
 def check_upload(name: str, size: int, limit: int) -> str | None:
     """A Chinese reason to refuse the file (too large, empty, unknown type), or None when it may be read."""
     ext = Path(name).suffix.lower().lstrip(".")
+    if ext in OLD_FORMATS:
+        return (
+            f"{name}：这是旧版 {OLD_FORMATS[ext]}（.{ext}），无法直接读取。请用 Word 或 WPS 打开，"
+            "“另存为” .docx 或 PDF 后再上传。"
+        )
     if ext not in FORMATS:
-        return f"{name}：不支持的文件类型 .{ext or '（无扩展名）'}，请上传 txt、html、docx 或 pdf。"
+        return (
+            f"{name}：不支持的文件类型 .{ext or '（无扩展名）'}。请上传 txt、html、docx 或 pdf；"
+            "其他格式请先另存为 .docx 或 PDF。"
+        )
     if size > limit:
         return f"{name}：文件 {size / 1024 / 1024:.1f} MB，超过 {limit / 1024 / 1024:.0f} MB 的上限，未读取。"
     if size == 0:
@@ -121,20 +133,65 @@ def preview_tables(result: ReportResult) -> tuple[pd.DataFrame, pd.DataFrame]:
                 "限定": QUALIFIER_NAMES.get(v.qualifier, v.qualifier),
                 "推算": "是" if v.derived else "",
                 "依据原文": v.evidence,
-                "指标代码": key,
             }
         )
-    return meta, pd.DataFrame(
-        rows, columns=["指标", "数值", "原文单位", "限定", "推算", "依据原文", "指标代码"]
-    )
+    return meta, pd.DataFrame(rows, columns=["指标", "数值", "原文单位", "限定", "推算", "依据原文"])
 
 
-def correction_fields(values: pd.DataFrame) -> dict[str, str]:
-    """Field → Chinese label for the correction form: metadata, the values read, then every other key."""
-    from pipeline.parse.indicators import load_indicators
+def result_values(result: ReportResult) -> pd.DataFrame:
+    """An upload's values as key, value, qualifier, kind (the shape the correction form reads)."""
+    from pipeline.parse.indicators import indicator_map
 
-    fields = {**META_FIELDS, **dict(zip(values["指标代码"], values["指标"], strict=True))}
-    fields.update({i.key: i.name for i in load_indicators() if i.key not in fields})
+    defs = indicator_map()
+    rows = [
+        {"key": k, "value": v.value, "qualifier": v.qualifier, "kind": defs[k].kind if k in defs else "count"}
+        for k, v in result.indicators.items()
+    ]
+    return pd.DataFrame(rows, columns=["key", "value", "qualifier", "kind"])
+
+
+def with_corrections(result: ReportResult, fixes: list[tuple[str, str, str, str]], who: str) -> ReportResult:
+    """An upload as it will read once its pending corrections (staged name, field, value, reason) are
+    applied, later ones winning: what the review shows, so a correction is seen at once."""
+    from dataclasses import replace
+
+    from pipeline.build.corrections import parse_value
+    from pipeline.parse.indicators import indicator_map
+
+    defs = indicator_map()
+    meta, values = result.meta, dict(result.indicators)
+    for _, field, raw, reason in fixes:
+        new = parse_value(field, raw)
+        if field not in defs:
+            meta = replace(meta, **{field: new})
+        elif new is None:
+            values.pop(field, None)
+        else:
+            evidence = f"人工更正（{who}）：{reason}"
+            values[field] = Value(field, new, defs[field].unit, "exact", False, evidence, None, None)
+    return replace(result, meta=meta, indicators=values)
+
+
+def missing_placement(result: ReportResult) -> list[str]:
+    """The fields among 地区、层级、年度 the pipeline did not find in an upload (their keys)."""
+    return [k for k in NEEDED if getattr(result.meta, k) is None]
+
+
+def level_choices() -> dict[str, str]:
+    """Level key → Chinese name, for pickers (the names are what people see and type)."""
+    from pipeline.build.corrections import LEVEL_LABELS
+
+    return dict(LEVEL_LABELS)
+
+
+def correction_fields(keys: list[str] | None = None) -> dict[str, str]:
+    """Field → Chinese label for a correction form: metadata, the keys given (values read), then
+    every other indicator."""
+    from pipeline.parse.indicators import indicator_map, load_indicators
+
+    names = {i.key: i.name for i in load_indicators()}
+    fields = {**CORRECTABLE_META, **{k: names[k] for k in keys or [] if k in indicator_map()}}
+    fields.update({k: n for k, n in names.items() if k not in fields})
     return fields
 
 
@@ -346,7 +403,10 @@ def result_from_json(line: dict) -> ReportResult:
     if not line.get("ok"):
         return ReportResult(source=line.get("source", ""), ok=False, error=line.get("error"))
     meta = Metadata(
-        **{k: line.get(k) for k in ("jurisdiction", "province", "city", "county", "level", "year")}
+        **{
+            k: line.get(k)
+            for k in ("jurisdiction", "province", "city", "county", "level", "year", "title", "department")
+        }
     )
     values = {k: Value(key=k, **v) for k, v in (line.get("indicators") or {}).items()}
     return ReportResult(
@@ -406,12 +466,73 @@ def check_correction(field: str, value: str, reason: str) -> None:
     parse_value(field, value)
 
 
-def record_correction(report: str, field: str, value: str, reason: str, who: str) -> None:
+def record_correction(report: str, field: str, value: str, reason: str, who: str) -> str:
     """Append one correction, signed by `who`, to the corrections file (re-applied on every build);
-    ValueError in Chinese when it cannot be taken."""
+    returns its id. ValueError in Chinese when it cannot be taken (no editor, no reason, bad value)."""
     from pipeline.build.corrections import add_correction
 
-    add_correction(config.corrections_csv(), report, field, value, reason, who=who)
+    if not (who or "").strip():
+        raise ValueError("请先以编辑身份登录")
+    return add_correction(config.corrections_csv(), report, field, value, reason, who=who)
+
+
+def withdraw_correction(ref: str, reason: str, who: str) -> None:
+    """Withdraw one correction (a row naming it is appended; nothing is erased)."""
+    from pipeline.build.corrections import withdraw_correction as withdraw
+
+    if not (who or "").strip():
+        raise ValueError("请先以编辑身份登录")
+    withdraw(config.corrections_csv(), ref, reason, who)
+
+
+def correction_history(report_id: str) -> pd.DataFrame:
+    """Every correction of one report, newest first, read from the corrections file itself (so a
+    withdrawal shows at once): 时间, 字段, 新值, 理由, 更正人, 状态, and `ref` for withdrawing."""
+    from pipeline.build.corrections import LEVEL_LABELS, read_corrections
+
+    rows = read_corrections(config.corrections_csv())
+    gone = {c.withdraws: c for c in rows if c.withdraws}
+    fields = correction_fields()
+    out = []
+    for c in rows:
+        if c.report_id != report_id:
+            continue
+        value = c.new_value or "（删除该值）"
+        if c.field == "level" and c.new_value:
+            value = LEVEL_LABELS.get(c.new_value, c.new_value)
+        if c.withdraws:
+            state, value = "撤销记录", "—"
+        elif c.ref in gone:
+            state = f"已撤销（{gone[c.ref].at:%Y-%m-%d %H:%M}）"
+        else:
+            state = "有效"
+        out.append(
+            {
+                "时间": f"{c.at:%Y-%m-%d %H:%M:%S}",
+                "字段": fields.get(c.field, c.field),
+                "新值": value,
+                "理由": c.reason,
+                "更正人": c.who or "（未记录）",
+                "状态": state,
+                "ref": c.ref,
+            }
+        )
+    cols = ["时间", "字段", "新值", "理由", "更正人", "状态", "ref"]
+    return pd.DataFrame(out, columns=cols).iloc[::-1].reset_index(drop=True)
+
+
+def rebuild(tick: Callable[[float], None] | None = None) -> Finished:
+    """Rebuild the database from the reports folder with the corrections: the same atomic build as
+    the CLI, in its own process (killed over build_timeout). A correction shows in the dashboard
+    once this returns; BuildError (Chinese) when the build failed and the old database was kept."""
+    args = ["build", str(reports_dir()), "--db", str(db_path()), "--corrections", str(corrections_csv())]
+    done = run_pipeline(args, timeout=build_timeout(), tick=tick)
+    if done.timed_out:
+        raise BuildError(f"重新构建超时：超过 {build_timeout():g} 秒仍未完成，已停止，原数据库保留。")
+    if done.code != 0:
+        last = (done.err.strip().splitlines() or ["（无输出）"])[-1]
+        raise BuildError(f"重新构建失败，原数据库保留：{last}")
+    return done
 
 
 def add_and_build(
@@ -438,12 +559,12 @@ def _field_label(field: str) -> str:
     from pipeline.parse.indicators import indicator_map
 
     d = indicator_map().get(field)
-    return META_FIELDS.get(field) or (d.name if d else field)
+    return CORRECTABLE_META.get(field) or (d.name if d else field)
 
 
 def recent_changes(limit: int = 20) -> pd.DataFrame:
     """The latest corrections and uploads, newest first: 时间, 操作人, 操作, 报告, 内容."""
-    rows = []
+    rows, levels = [], level_choices()
     for path, kind in ((corrections_csv(), "更正"), (uploads_log(), "上传")):
         try:
             text = path.read_text(encoding="utf-8-sig")
@@ -451,10 +572,19 @@ def recent_changes(limit: int = 20) -> pd.DataFrame:
             continue
         for r in csv.DictReader(io.StringIO(text, newline="")):
             r = {k: (v or "").strip() for k, v in r.items() if k}
-            if kind == "更正":
-                what = f"{_field_label(r.get('field', ''))} → {r.get('new_value') or '（删除）'}；理由：{r.get('reason', '')}"
+            if kind == "更正" and r.get("withdraws"):
+                kind_shown = "撤销更正"
+                what = f"撤销对{_field_label(r.get('field', ''))}的更正；理由：{r.get('reason', '')}"
+            elif kind == "更正":
+                kind_shown = kind
+                value = r.get("new_value") or "（删除）"
+                value = levels.get(value, value) if r.get("field") == "level" else value
+                what = f"{_field_label(r.get('field', ''))} → {value}；理由：{r.get('reason', '')}"
             else:
+                kind_shown = kind
                 what = f"上传文件 {r.get('original_name', '')}（{int(r.get('bytes') or 0) / 1024:.0f} KB）"
-            rows.append([r.get("at", ""), r.get("who") or "（未记录）", kind, r.get("report_id", ""), what])
+            rows.append(
+                [r.get("at", ""), r.get("who") or "（未记录）", kind_shown, r.get("report_id", ""), what]
+            )
     frame = pd.DataFrame(rows, columns=["时间", "操作人", "操作", "报告", "内容"])
     return frame.sort_values("时间", ascending=False, kind="stable").head(limit).reset_index(drop=True)

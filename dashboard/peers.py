@@ -1,11 +1,13 @@
 """The peer group (对比组) shared by 对比, 排名, 地区档案 and 数据下载: who is compared with whom.
 
 `select_peers` is pure (the reports table in, a PeerGroup out) so the briefing generator can use it;
-`peer_picker` is the one set of widgets (层级, 部门, 省份, 城市, 县, 年度) every page shows, bound to the
-URL and remembered across pages. A group's name and size go into every chart, table and file name."""
+`peer_picker` is the one set of widgets (层级, 部门, 省份, 城市, 县, 年度) every page shows, kept in the
+URL by stable keys (defaults too, a Chinese notice for a value that names nothing) and remembered
+across pages. A group's name and size go into every chart, table and file name."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -147,11 +149,21 @@ def default_group(reports: pd.DataFrame) -> dict:
     return {"level": level, "year": year, "province": province}
 
 
-def peer_picker(reports: pd.DataFrame, *, allow_all: bool = False, defaults: dict | None = None) -> PeerGroup:
-    """The peer-group widgets (层级, 部门, 省份, 城市, 县 for townships, 年度), bound to the URL (keys
-    level, dept, province, city, county, year) and remembered across pages. `allow_all` adds 全部 to
-    层级 and 年度 (数据下载); `defaults` overrides the remembered group (地区档案: the place's own)."""
+def peer_picker(
+    reports: pd.DataFrame,
+    *,
+    allow_all: bool = False,
+    defaults: dict | None = None,
+    on_change: Callable[[], None] | None = None,
+) -> PeerGroup:
+    """The peer-group widgets (层级, 部门, 省份, 城市, 县 for townships, 年度), each in a URL parameter
+    (level, dept, province, city, county, year) holding a stable key, defaults included, and
+    remembered across pages; a parameter that names nothing gets a Chinese notice (ui.url_value).
+    `allow_all` adds 全部 to 层级 and 年度 (数据下载); `defaults` overrides the remembered group
+    (地区档案: the place's own); `on_change` runs after any of them changes."""
     import streamlit as st
+
+    from dashboard import ui
 
     fallback = default_group(reports)
     start = {**fallback, **st.session_state.get(MEMORY, {}), **(defaults or {})}
@@ -159,58 +171,41 @@ def peer_picker(reports: pd.DataFrame, *, allow_all: bool = False, defaults: dic
     levels = [lv for lv in PEER_LEVELS if lv in given]
     if allow_all:
         levels = [ALL, *levels]
-    show_dept = start.get("level") == "department" or st.query_params.get("level") == "部门"
-    cols = st.columns(6 if show_dept else 5)
-    level = cols[0].selectbox(
-        "层级",
-        levels,
-        index=_index(levels, start.get("level"), fallback["level"]),
-        key="level",
-        format_func=lambda x: LEVEL_NAMES.get(x, x),
-        bind="query-params",
+
+    def pick(where, label: str, options: list, key: str, *wanted, fmt=str):
+        default = _first(options, *wanted)
+        return ui.url_selectbox(where, label, options, default, key=key, fmt=fmt, then=on_change)
+
+    level_name = lambda x: LEVEL_NAMES.get(x, x)  # noqa: E731
+    first = ui.url_value(
+        "level", levels, _first(levels, start.get("level"), fallback["level"]), what="层级", fmt=level_name
     )
-    cols = list(cols[1:])
+    cols = list(st.columns(6 if first == "department" else 5))
+    level = pick(cols.pop(0), "层级", levels, "level", first, fmt=level_name)
     at = reports[reports["level"].ne("national")]
     at = at if level == ALL else at[at["level"] == level]
     department = None
     if level == "department" and "department" in at:
         depts = [ALL, *sorted(at["department"].dropna().unique())]
-        department = cols.pop(0).selectbox(
-            "部门", depts, index=_index(depts, start.get("department")), key="dept", bind="query-params"
-        )
+        department = pick(cols.pop(0), "部门", depts, "dept", start.get("department"))
         at = at if department == ALL else at[at["department"] == department]
-    elif show_dept:
+    elif len(cols) == 5:
         cols.pop(0)
     provinces = [ALL, *sorted(at["province"].dropna().unique())]
-    province = cols[0].selectbox(
-        "省份", provinces, index=_index(provinces, start.get("province")), key="province", bind="query-params"
-    )
+    province = pick(cols[0], "省份", provinces, "province", start.get("province"))
     at = at if province == ALL else at[at["province"] == province]
     cities = [ALL, *sorted(at["city"].dropna().unique())]
-    city = cols[1].selectbox(
-        "城市", cities, index=_index(cities, start.get("city")), key="city", bind="query-params"
-    )
+    city = pick(cols[1], "城市", cities, "city", start.get("city"))
     at = at if city == ALL else at[at["city"] == city]
     county = None
     if level == "township":
         counties = [ALL, *sorted(at["county"].dropna().unique())]
-        county = cols[2].selectbox(
-            "县（市、区）",
-            counties,
-            index=_index(counties, start.get("county")),
-            key="county",
-            bind="query-params",
-        )
-    years = sorted(at["year"].dropna().astype(int).unique().tolist(), reverse=True) or [start.get("year")]
+        county = pick(cols[2], "县（市、区）", counties, "county", start.get("county"))
+        at = at if county == ALL else at[at["county"] == county]
+    years = sorted(at["year"].dropna().astype(int).unique().tolist(), reverse=True)
     if allow_all:
         years = [ALL, *years]
-    year = cols[3].selectbox(
-        "年度",
-        years,
-        index=_index(years, start.get("year"), fallback["year"]),
-        key="year",
-        bind="query-params",
-    )
+    year = pick(cols[3], "年度", years or [start.get("year")], "year", start.get("year"), fallback["year"])
     group = select_peers(
         reports, level=level, year=year, province=province, city=city, county=county, department=department
     )
@@ -225,9 +220,6 @@ def peer_picker(reports: pd.DataFrame, *, allow_all: bool = False, defaults: dic
     return group
 
 
-def _index(options: list, value: object, fallback: object = None) -> int:
-    """The position of value (else of fallback, else the first option)."""
-    for v in (value, fallback):
-        if v in options:
-            return options.index(v)
-    return 0
+def _first(options: list, *wanted: object) -> object:
+    """The first of `wanted` among the options (else the first option)."""
+    return next((v for v in wanted if v in options), options[0] if options else None)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 
 import pandas as pd
 
@@ -24,11 +23,12 @@ META_LABELS = (
 def meta_line(report: pd.Series, level_names: dict[str, str]) -> str:
     """`浙江省（据索引号） · 嘉兴市（据索引号） · 县级（据标题） · 2024年（据开头）`: each metadata field
     with the signal on the page that decided it (reports.meta_sources)."""
-    sources = json.loads(report.get("meta_sources") or "{}")
+    raw = report.get("meta_sources")
+    sources = json.loads(raw) if isinstance(raw, str) and raw else {}
     parts = []
     for field, _ in META_LABELS:
         value = report.get(field)
-        if value is None or (isinstance(value, float) and math.isnan(value)):
+        if value is None or pd.isna(value):  # NaN, or pd.NA in a nullable column (an unplaced report)
             continue
         shown = (
             level_names.get(value, value)

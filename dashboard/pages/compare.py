@@ -1,5 +1,7 @@
 """对比: chosen indicators across a peer group (or chosen places in it) in one year: per indicator a
-chart with the peer median, the national and provincial figures, and a table; downloads of the lot."""
+chart with the peer median, the national and provincial figures, and a table; downloads of the lot.
+The link holds the group, the places (by place id, the whole group's too) and the indicator keys, so
+it shows the same places after new reports arrive."""
 
 import streamlit as st
 
@@ -11,15 +13,33 @@ st.title("对比")
 ui.require_data()
 
 reports, defs = data.load_reports(), data.load_defs()
-full = peers.peer_picker(reports)
-picked = st.multiselect(
+
+
+def _group_changed() -> None:
+    """Another peer group: the compared places follow it, unless some were picked by hand."""
+    if not st.session_state.get("places_pick"):
+        st.query_params.pop("places", None)
+
+
+full = peers.peer_picker(reports, on_change=_group_changed)
+# The link names the compared places by place id, the whole group's too, so it shows the same places
+# after new reports join the group; the widget stays empty while they are the whole group.
+members = reports[reports["report_id"].isin(full.report_ids)]
+id_of = dict(zip(members["place"], ui.place_ids(members), strict=True))
+label_of = {i: p for p, i in id_of.items()}
+every = [id_of[p] for p in full.places]
+wanted = ui.url_values("places", every, every, what="地区", fmt=label_of.get)
+whole = set(wanted) == set(every)
+st.session_state["places_pick"] = [] if whole else wanted
+st.multiselect(
     "地区（不选即整个对比组）",
-    list(full.places),
-    key="places",
-    bind="query-params",
+    every,
+    key="places_pick",
+    format_func=label_of.get,
+    on_change=lambda: ui.write_param("places", st.session_state["places_pick"] or every),
     placeholder=full.label,
 )
-group = full.subset(picked) if picked else full
+group = full if whole else full.subset([label_of[i] for i in wanted])
 keys = ui.indicator_picker(
     defs, key="ind", label="指标（可多选）", default=ui.default_indicator(reports, defs)
 )

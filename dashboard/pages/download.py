@@ -13,16 +13,17 @@ SHOWN = 2000  # rows drawn in the page; the downloads hold every row
 reports, defs = data.load_reports(), data.load_defs()
 group = peers.peer_picker(reports, allow_all=True)
 keys = ui.indicator_picker(defs, key="ind", label="指标（不选即全部）", default=[])
+SHAPES = ["宽表", "长表"]
+st.session_state["shape_pick"] = ui.url_value("shape", SHAPES, SHAPES[0], what="表格形式")
 shape = (
     st.segmented_control(
         "表格形式",
-        ["宽表", "长表"],
-        default="宽表",
-        key="shape",
-        bind="query-params",
+        SHAPES,
+        key="shape_pick",
+        on_change=lambda: ui.write_param("shape", st.session_state["shape_pick"] or SHAPES[0]),
         help="宽表：每个地区（年度）一行、每项指标一列，缺失写“无数据”；长表：每个数值一行，附单位、依据原文。",
     )
-    or "宽表"
+    or SHAPES[0]
 )
 ids = list(group.report_ids)
 table = data.load_values(None, keys or None, report_ids=ids)

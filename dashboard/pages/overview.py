@@ -18,7 +18,7 @@ c3.metric("年度", f"{len(years)} 个", help="、".join(map(str, years)))
 
 st.subheader("指标覆盖情况")
 choices = ["全部"] + sorted(years, reverse=True)
-year = st.selectbox("年度", choices, key="year", bind="query-params")
+year = ui.url_selectbox(st, "年度", choices, "全部", key="year")
 chosen = None if year == "全部" else int(year)
 st.caption("“有”表示该地区报告给出了这项数字；“无数据”表示报告没有写，不等于 0。")
 st.dataframe(data.load_coverage_matrix(chosen), hide_index=True, width="stretch")
@@ -44,9 +44,9 @@ else:
     else:
         st.warning(f"有 {len(problems)} 个文件没有入库：")
         st.dataframe(
-            problems.rename(columns={"source": "文件", "status": "状态", "error": "原因"}).replace(
-                {"状态": {"failed": "失败", "duplicate": "重复"}}
-            ),
+            problems.assign(source=problems["source"].map(ui.file_name))
+            .rename(columns={"source": "文件", "status": "状态", "error": "原因"})
+            .replace({"状态": {"failed": "失败", "duplicate": "重复"}}),
             hide_index=True,
             width="stretch",
         )

@@ -22,10 +22,19 @@ st.caption(
 peer_button(group, key="briefing_rank")
 
 present = set(values.loc[values["place"].isin(group.places), "key"])
-groups = list(dict.fromkeys(defs["group_name"]))
-name = (
-    st.segmented_control("指标类别", groups, default=groups[0], key="group", bind="query-params") or groups[0]
+group_names = dict(zip(defs["group_key"], defs["group_name"], strict=False))
+groups = list(group_names)
+st.session_state["group_pick"] = ui.url_value(
+    "group", groups, groups[0], what="指标类别", fmt=group_names.get
 )
+picked = st.segmented_control(
+    "指标类别",
+    groups,
+    key="group_pick",
+    format_func=group_names.get,
+    on_change=lambda: ui.write_param("group", st.session_state["group_pick"] or groups[0]),
+)
+name = group_names[picked or groups[0]]
 block = [k for k in defs.loc[defs["group_name"] == name, "key"] if k in present]
 if not block:
     st.info(f"对比组内没有地区给出“{name}”类数字。")
@@ -37,8 +46,8 @@ comparisons = [
 ]
 if comparisons:  # one rank chart at a time: a chart per indicator made the page slow to settle
     by_key = {c.key: c for c in comparisons}
-    shown = st.selectbox(
-        "排名图", list(by_key), key="rchart", bind="query-params", format_func=lambda k: by_key[k].name
+    shown = ui.url_selectbox(
+        st, "排名图", list(by_key), list(by_key)[0], key="rchart", what="指标", fmt=lambda k: by_key[k].name
     )
     c = by_key[shown]
     ui.show_chart(
@@ -75,8 +84,8 @@ weights = {}
 if keys:
     cols = st.columns(min(len(keys), 4))
     for n, key in enumerate(keys):
-        weights[key] = cols[n % len(cols)].number_input(
-            f"{info.loc[key, 'name']} 权重", 0.0, 10.0, 1.0, 0.5, key=f"w_{key}", bind="query-params"
+        weights[key] = ui.url_number(
+            cols[n % len(cols)], f"{info.loc[key, 'name']} 权重", 0.0, 10.0, 1.0, 0.5, key=f"w_{key}"
         )
 with st.expander("计算方法", expanded=False):
     st.markdown(ranking.COMPOSITE_METHOD)
@@ -118,7 +127,7 @@ if group.year is None:
 given = [k for k in defs["key"] if k in present]
 if not given:
     st.stop()
-key = st.selectbox("指标", given, key="yoy", bind="query-params", format_func=lambda k: info.loc[k, "name"])
+key = ui.url_selectbox(st, "指标", given, given[0], key="yoy", fmt=lambda k: info.loc[k, "name"])
 d = info.loc[key].to_dict() | {"key": key}
 history = data.load_values(None, [key], places=list(group.places))
 change = ranking.year_over_year(history, list(group.places), d, group.year)

@@ -9,9 +9,7 @@ st.title("检索")
 ui.require_data()
 
 st.caption("输入一个词（如“法律明白人”“公证”），列出所有报告中含这个词的句子里的数字。可点表头排序。")
-phrase = st.text_input(
-    "检索词", key="q", bind="query-params", placeholder="例如：法律明白人", max_chars=50
-).strip()
+phrase = ui.url_text(st, "检索词", key="q", placeholder="例如：法律明白人", max_chars=50).strip()
 if not phrase:
     st.info("请输入检索词。")
     st.stop()

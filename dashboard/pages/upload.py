@@ -1,12 +1,13 @@
-"""导入报告 (editors only): upload reports, review what was read, note corrections, then add them
-through the atomic build. Parsing and the build run in their own processes; an upload never
-replaces a report, and the same bytes as an existing report are recognised as that report."""
+"""导入报告 (editors only): upload reports, review what was read, place a report whose 地区/层级/年度
+was not found (or mark it 暂不归类), note corrections, then add them through the atomic build.
+Parsing and the build run in their own processes; an upload never replaces a report, and the same
+bytes as an existing report are recognised as that report."""
 
 import hashlib
 
 import streamlit as st
 
-from dashboard import auth, importing
+from dashboard import auth, importing, ui
 from dashboard.textview import escape_markdown as esc
 
 st.title("导入报告")
@@ -16,7 +17,8 @@ limit = importing.upload_limit(st.get_option("server.maxUploadSize"))
 limit_mb = limit / 1024 / 1024
 st.caption(
     f"支持 txt、html、docx、pdf，可多选；**单个文件不超过 {limit_mb:g} MB**，更大的文件会被拒绝、不会上传。"
-    "先核对识别结果，必要时更正，再加入数据库。同名的已有报告不会被覆盖。"
+    "旧版 Word（.doc）请先另存为 .docx 或 PDF。先核对识别结果，必要时更正，再加入数据库。"
+    "同名的已有报告不会被覆盖。"
 )
 
 state = st.session_state
@@ -26,6 +28,7 @@ if not state.setdefault("staging_swept", False):
     state["staging_swept"] = True
 parsed = state.setdefault("parsed", {})  # (upload name, sha256) -> (staged path, result)
 pending = state.setdefault("pending", [])  # (staged name, field, value, reason)
+unplaced_ok = state.setdefault("unplaced_ok", set())  # staged names marked 暂不归类
 
 done = state.pop("upload_done", None)
 if done:
@@ -36,9 +39,11 @@ if done:
     if kind == "ok":
         st.page_link("dashboard/pages/overview.py", label="查看总览", icon=":material/dashboard:")
 
+ui.chinese_uploader(max(1, int(limit_mb)))
+# No `type=` filter: the browser would refuse a .doc with an English tooltip; check_upload says why
+# in Chinese and what to do instead.
 files = st.file_uploader(
     "选择报告文件",
-    type=list(importing.FORMATS),
     accept_multiple_files=True,
     key=f"uploads_{state.setdefault('upload_round', 0)}",
     max_upload_size=max(1, int(limit_mb)),
@@ -47,7 +52,7 @@ uploads = []
 for f in files or []:
     problem = importing.check_upload(f.name, f.size, limit)
     if problem:
-        st.error(esc(problem))
+        st.error(esc(problem), icon=":material/block:")
     else:
         uploads.append((f.name, f.getvalue()))
 keys = [(name, hashlib.sha256(data).hexdigest()) for name, data in uploads]
@@ -56,6 +61,7 @@ taken = {parsed[k][0].name for k in keys if k in parsed}  # names this session a
 ready: dict = {}  # staged path -> bytes
 originals: dict[str, str] = {}
 first_of: dict[str, str] = {}
+waiting: list[str] = []
 for (name, data), key in zip(uploads, keys, strict=True):
     if key[1] in first_of:
         st.info(f"{esc(name)} 与本次选择的 {esc(first_of[key[1]])} 内容完全相同，只加入一次。")
@@ -85,31 +91,45 @@ for (name, data), key in zip(uploads, keys, strict=True):
         st.error(f"无法读取：{esc(result.error or '')}")
         continue
     ready[path], originals[path.name] = data, name
-    meta, values = importing.preview_tables(result)
+    mine = [c for c in pending if c[0] == path.name]
+    shown = importing.with_corrections(result, mine, editor)  # the preview shows corrections at once
+    meta, values = importing.preview_tables(shown)
     left, right = st.columns([1, 3])
     left.dataframe(meta, hide_index=True, width="stretch")
     right.dataframe(values, hide_index=True, width="stretch")
-    with st.form(f"fix_{path.name}", clear_on_submit=True):
-        st.markdown("**更正一个数值或元数据**（加入数据库时记入更正表，署名为当前登录的编辑人员）")
-        fields = importing.correction_fields(values)
-        c1, c2, c3 = st.columns([1, 1, 2])
-        field = c1.selectbox("字段", list(fields), format_func=fields.get)
-        new_value = c2.text_input("正确的值（留空表示删除该值）")
-        reason = c3.text_input("更正理由（必填）")
-        if st.form_submit_button("记录更正"):
-            try:
-                importing.check_correction(field, new_value.strip(), reason)
-            except ValueError as e:
-                st.error(esc(str(e)))
-            else:
-                pending.append((path.name, field, new_value.strip(), reason.strip()))
-                st.success(f"已记录：{esc(fields[field])} → {esc(new_value.strip() or '（删除）')}")
-    mine = [c for c in pending if c[0] == path.name]
-    if mine:
-        st.caption("待保存的更正（加入数据库时一并保存）：")
-        st.text("\n".join(f"{fields.get(c[1], c[1])} → {c[2] or '（删除）'}；理由：{c[3]}" for c in mine))
 
-if ready and st.button(f"加入数据库（{len(ready)} 个文件）", type="primary", icon=":material/upload_file:"):
+    missing = importing.missing_placement(shown)
+    if missing and path.name not in unplaced_ok:
+        waiting.append(path.name)
+        what = "、".join(importing.META_FIELDS[k] for k in missing)
+        st.warning(
+            f"这份报告没有识别出{what}。加入数据库前，请在下面用“更正”补上，或选择“暂不归类”。",
+            icon=":material/help:",
+        )
+        if st.checkbox("暂不归类（先加入数据库，以后在“地区档案”中补上）", key=f"unplaced_{path.name}"):
+            unplaced_ok.add(path.name)
+            st.rerun()
+    with st.expander(  # keyed, its open state is the session's: a rerun does not fold it away
+        "更正一个数值或报告信息（加入数据库时记入更正表，署名为当前登录的编辑人员）",
+        expanded=bool(missing) or bool(mine),
+        key=f"fix_open_{hashlib.sha1(path.name.encode()).hexdigest()[:8]}",
+        on_change="rerun",
+    ):
+        current = {k: getattr(shown.meta, k, None) for k in importing.CORRECTABLE_META}
+        ui.corrections_panel(
+            path.name, current=current, values=importing.result_values(shown), pending=pending
+        )
+
+if waiting:
+    st.info(
+        f"还有 {len(waiting)} 份报告需要先补上地区、层级或年度（或选择“暂不归类”）：{esc('、'.join(waiting))}"
+    )
+if ready and st.button(
+    f"加入数据库（{len(ready)} 个文件）",
+    type="primary",
+    icon=":material/upload_file:",
+    disabled=bool(waiting),
+):
     names = {p.name for p in ready}
     with st.spinner("正在加入报告并构建数据库……"):
         final, build = importing.add_and_build(
@@ -129,5 +149,6 @@ if ready and st.button(f"加入数据库（{len(ready)} 个文件）", type="pri
     staging.close()
     parsed.clear()
     pending.clear()
+    unplaced_ok.clear()
     state["upload_round"] += 1
     st.rerun()

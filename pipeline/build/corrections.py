@@ -1,7 +1,8 @@
 """Manual corrections: data/corrections.csv, appended to by the dashboard, applied on every build.
 
 The CSV is the only home of a correction (the database is rebuilt from it), so a malformed row
-stops the build with the file and row named rather than being skipped."""
+stops the build with the file and row named rather than being skipped. Nothing is ever erased from
+it: withdrawing a correction appends a row that names the one withdrawn (`withdraws`)."""
 
 from __future__ import annotations
 
@@ -9,16 +10,27 @@ import csv
 import fcntl
 import io
 import math
+import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from pipeline.parse.indicators import Indicator, indicator_map
 
-COLUMNS = ("report_id", "field", "new_value", "reason", "who", "at")
+COLUMNS = ("report_id", "field", "new_value", "reason", "who", "at", "id", "withdraws")
 REQUIRED_COLUMNS = ("report_id", "field", "new_value", "reason", "at")
 METADATA_FIELDS = ("jurisdiction", "province", "city", "county", "level", "year", "title", "department")
-LEVELS = ("national", "province", "prefecture", "county", "township", "department")
+# Levels as stored, with the Chinese name people type or pick (either is accepted in a correction).
+LEVEL_LABELS = {
+    "national": "国家级",
+    "province": "省级",
+    "prefecture": "地市级",
+    "county": "县级",
+    "township": "乡镇（街道）级",
+    "department": "部门",
+}
+LEVELS = tuple(LEVEL_LABELS)
 YEARS = (1978, 2100)
 
 
@@ -37,6 +49,13 @@ class Correction:
     who: str | None
     at: datetime
     line: int = 0  # line in the CSV (the header is line 1), for messages
+    id: str = ""  # written by add_correction; rows from before ids were kept are known by their line
+    withdraws: str | None = None  # on a withdrawal row: the `ref` of the correction it withdraws
+
+    @property
+    def ref(self) -> str:
+        """How a withdrawal names this row: its id, or its line for a row written without one."""
+        return self.id or f"line{self.line}"
 
     def parsed_value(self) -> float | int | str | None:
         """The new value typed for its field (number for an indicator, int for year)."""
@@ -60,8 +79,11 @@ def parse_value(field: str, raw: str | None) -> float | int | str | None:
         if not raw.isascii() or not raw.isdigit() or not YEARS[0] <= int(raw) <= YEARS[1]:
             raise ValueError(f"年份须为 {YEARS[0]}–{YEARS[1]} 之间的四位数字，而不是 {raw!r}")
         return int(raw)
-    if field == "level" and raw not in LEVELS:
-        raise ValueError(f"层级须为 {'、'.join(LEVELS)} 之一，而不是 {raw!r}")
+    if field == "level":
+        by_name = {v: k for k, v in LEVEL_LABELS.items()}
+        if raw not in LEVELS and raw not in by_name:
+            raise ValueError(f"层级须为 {'、'.join(LEVEL_LABELS.values())} 之一，而不是“{raw}”")
+        return by_name.get(raw, raw)
     return raw
 
 
@@ -128,6 +150,8 @@ def _read_row(row: dict, line: int) -> Correction:
         raise ValueError("缺少 field（要更正的指标键或报告信息字段）")
     if not get["reason"]:
         raise ValueError("缺少 reason（更正原因）")
+    if get["withdraws"] and get["new_value"]:
+        raise ValueError("撤销记录（withdraws）不能同时给出新值 new_value")
     parse_value(get["field"], get["new_value"])
     try:
         at = datetime.fromisoformat(get["at"])
@@ -141,14 +165,23 @@ def _read_row(row: dict, line: int) -> Correction:
         who=get["who"] or None,
         at=at.replace(tzinfo=None),
         line=line,
+        id=get["id"],
+        withdraws=get["withdraws"] or None,
     )
+
+
+def effective(corrections: Sequence[Correction]) -> list[Correction]:
+    """The corrections a build applies: withdrawal rows and the rows they withdraw left out."""
+    gone = {c.withdraws for c in corrections if c.withdraws}
+    return [c for c in corrections if not c.withdraws and c.ref not in gone]
 
 
 def add_correction(
     csv_path: Path, report_id: str, field: str, new_value: str | None, reason: str, who: str | None = None
-) -> None:
-    """Append one correction to the CSV (created with a header if missing); ValueError in Chinese
-    when the field is unknown or the value does not parse for it."""
+) -> str:
+    """Append one correction to the CSV (created with a header if missing) and return its id;
+    ValueError in Chinese when the field is unknown or the value does not parse for it. A level may
+    be given by its Chinese name (县级); the stored key is written."""
     report_id, field, reason = (report_id or "").strip(), (field or "").strip(), (reason or "").strip()
     if not report_id:
         raise ValueError("缺少报告编号")
@@ -157,23 +190,64 @@ def add_correction(
     if not reason:
         raise ValueError("请填写更正原因")
     new_value = new_value.strip() if new_value is not None and new_value.strip() else None
-    parse_value(field, new_value)
-    at = datetime.now().replace(microsecond=0).isoformat(sep=" ")
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerow(
-        [report_id, field, new_value or "", reason, (who or "").strip(), at]
-    )
+    parsed = parse_value(field, new_value)
+    if field == "level" and parsed is not None:
+        new_value = str(parsed)
+    ref = uuid.uuid4().hex[:12]
+    row = (report_id, field, new_value or "", reason, (who or "").strip(), _now(), ref, "")
+    _append(csv_path, dict(zip(COLUMNS, row, strict=True)))
+    return ref
+
+
+def withdraw_correction(csv_path: Path, ref: str, reason: str, who: str | None = None) -> str:
+    """Withdraw the correction `ref` by appending a row that names it (nothing is erased); the next
+    build applies whatever held before it. ValueError in Chinese when it cannot be withdrawn."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValueError("请填写撤销原因")
+    rows = read_corrections(csv_path)
+    target = next((c for c in rows if c.ref == ref and not c.withdraws), None)
+    if target is None:
+        raise ValueError("找不到要撤销的更正记录")
+    if any(c.withdraws == ref for c in rows):
+        raise ValueError("这条更正已经撤销过了")
+    new = uuid.uuid4().hex[:12]
+    row = (target.report_id, target.field, "", reason, (who or "").strip(), _now(), new, ref)
+    _append(csv_path, dict(zip(COLUMNS, row, strict=True)))
+    return new
+
+
+def _now() -> str:
+    return datetime.now().replace(microsecond=0).isoformat(sep=" ")
+
+
+def _append(csv_path: Path, row: dict[str, str]) -> None:
+    """Append one row (in the file's own column order) under an exclusive lock; a file whose header
+    predates the id and withdraws columns gets them added to its header first (its rows are kept
+    as they are: their new cells read empty)."""
     csv_path = Path(csv_path)
     csv_path.parent.mkdir(parents=True, exist_ok=True)
     with open(csv_path, "a+b") as f:
         fcntl.flock(f, fcntl.LOCK_EX)  # two dashboard sessions appending at once
-        f.seek(0, io.SEEK_END)
+        f.seek(0)
+        old = f.read()
+        names = list(COLUMNS)
+        if old:
+            first, _, rest = old.partition(b"\n")
+            names = [n.strip() for n in first.decode("utf-8-sig", "replace").strip().split(",")]
+            missing = [c for c in COLUMNS if c not in names]
+            if missing:
+                bom = b"\xef\xbb\xbf" if first.startswith(b"\xef\xbb\xbf") else b""
+                names += missing
+                old = bom + ",".join(names).encode() + b"\n" + rest
+                f.truncate(0)
+                f.write(old)
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerow([row.get(n, "") for n in names])
         prefix = b""
-        if f.tell() == 0:
+        if not old:
             prefix = (",".join(COLUMNS) + "\n").encode()
-        else:
-            f.seek(-1, io.SEEK_END)
-            if f.read(1) not in (b"\n", b"\r"):
-                prefix = b"\n"  # a hand-edited file without a final newline
+        elif not old.endswith((b"\n", b"\r")):
+            prefix = b"\n"  # a hand-edited file without a final newline
         f.write(prefix + buf.getvalue().encode("utf-8"))
         f.flush()

@@ -23,7 +23,7 @@ import duckdb
 from pipeline import config
 from pipeline.build import store
 from pipeline.build.checks import run_checks
-from pipeline.build.corrections import Correction, CorrectionsError, read_corrections
+from pipeline.build.corrections import Correction, CorrectionsError, effective, read_corrections
 from pipeline.build.files import (
     FoundFile,
     LockTimeout,
@@ -237,7 +237,7 @@ def _build_into(
             with_mentions=with_mentions,
         )
         store.write_indicator_defs(con, defs)
-        summary.unmatched_corrections = store.apply_corrections(con, fixes, defs)
+        summary.unmatched_corrections = store.apply_corrections(con, effective(fixes), defs)
         summary.duplicates = store.mark_duplicates(con)
         sources = {f.report_id: f.source for f in files}
         log += [

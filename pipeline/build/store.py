@@ -264,6 +264,9 @@ def write_indicator_defs(con: duckdb.DuckDBPyConnection, defs: Sequence[Indicato
     )
 
 
+_CSV_ONLY = ("line", "id", "withdraws")
+
+
 def apply_corrections(
     con: duckdb.DuckDBPyConnection, corrections: Sequence[Correction], defs: Sequence[Indicator]
 ) -> list[Correction]:
@@ -289,9 +292,8 @@ def apply_corrections(
                 [c.report_id, c.field, float(value), units[c.field], evidence],
             )
     rows = [{**asdict(c), "applied": c.report_id in known} for c in corrections]
-    insert_rows(
-        con, "corrections", [{k: v for k, v in r.items() if k != "line"} for r in rows]
-    )  # line: for messages only
+    # line: for messages only; id and withdraws live in the CSV (only effective rows come here)
+    insert_rows(con, "corrections", [{k: v for k, v in r.items() if k not in _CSV_ONLY} for r in rows])
     return unmatched
 
 

@@ -8,7 +8,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline.build.corrections import COLUMNS, CorrectionsError, add_correction, read_corrections
+from pipeline.build.corrections import (
+    COLUMNS,
+    CorrectionsError,
+    add_correction,
+    effective,
+    read_corrections,
+    withdraw_correction,
+)
 from pipeline.build.database import BuildError, build_database
 from pipeline.config import ROOT
 
@@ -117,7 +124,7 @@ def test_add_correction_needs_a_reason(csv_path: Path) -> None:
             ",".join(COLUMNS) + "\na.txt,year,2024,,,2024-01-01\n", "第 2 行：缺少 reason", id="no-reason"
         ),
         pytest.param(
-            ",".join(COLUMNS) + "\na.txt,year,2024,r,,2024-01-01,extra\n",
+            ",".join(COLUMNS) + "\na.txt,year,2024,r,,2024-01-01,id1,,extra\n",
             "第 2 行：多出 1 列",
             id="extra-column",
         ),
@@ -189,6 +196,54 @@ def test_corrections_are_applied_and_survive_rebuilds(folder: Path, csv_path: Pa
     f.write_text(f.read_text(encoding="utf-8") + "\n附：本报告于年底更新。\n", encoding="utf-8")
     assert build(folder, csv_path).parsed == 1
     check()
+
+
+def test_a_withdrawn_correction_stops_applying_and_stays_in_the_file(folder: Path, csv_path: Path) -> None:
+    first = add_correction(csv_path, "haiyan_2024.txt", "reconsideration_received", "165", "年报更正", "王五")
+    second = add_correction(csv_path, "haiyan_2024.txt", "reconsideration_received", "170", "再核", "李四")
+    build(folder, csv_path)
+    value = "SELECT value FROM indicators WHERE report_id = 'haiyan_2024.txt' AND key = 'reconsideration_received'"
+    assert query(folder, value) == [(170.0,)]
+    withdraw_correction(csv_path, second, "核对有误", "赵六")
+    build(folder, csv_path)
+    assert query(folder, value) == [(165.0,)], "the earlier correction holds again"
+    withdraw_correction(csv_path, first, "以原文为准", "赵六")
+    build(folder, csv_path)
+    assert query(folder, value) == [(162.0,)], "back to the extracted figure"
+    rows = read_corrections(csv_path)
+    assert [(c.who, c.withdraws) for c in rows] == [
+        ("王五", None),
+        ("李四", None),
+        ("赵六", second),
+        ("赵六", first),
+    ]
+    assert effective(rows) == []
+    with pytest.raises(ValueError, match="已经撤销"):
+        withdraw_correction(csv_path, first, "再撤一次", "赵六")
+    with pytest.raises(ValueError, match="撤销原因"):
+        withdraw_correction(csv_path, first, " ", "赵六")
+
+
+def test_a_level_is_taken_by_its_chinese_name_and_stored_as_its_key(csv_path: Path) -> None:
+    add_correction(csv_path, "a.txt", "level", "县级", "核对")
+    assert read_corrections(csv_path)[0].new_value == "county"
+    with pytest.raises(ValueError) as e:
+        add_correction(csv_path, "a.txt", "level", "county-ish", "核对")
+    assert "县级" in str(e.value) and "prefecture" not in str(e.value)
+
+
+def test_an_old_header_gets_the_new_columns_and_keeps_its_rows(csv_path: Path) -> None:
+    csv_path.parent.mkdir(parents=True)
+    csv_path.write_text("report_id,field,new_value,reason,who,at\na.txt,year,2024,r,甲,2024-01-01 00:00:00\n")
+    ref = add_correction(csv_path, "a.txt", "year", "2023", "核对", "乙")
+    withdraw_correction(csv_path, "line2", "旧行也能撤销", "丙")
+    rows = read_corrections(csv_path)
+    assert [(c.ref, c.new_value, c.who, c.withdraws) for c in rows] == [
+        ("line2", "2024", "甲", None),
+        (ref, "2023", "乙", None),
+        (rows[2].id, None, "丙", "line2"),
+    ]
+    assert csv_path.read_text().splitlines()[0] == ",".join(COLUMNS)
 
 
 def test_a_metadata_correction_can_settle_a_duplicate(folder: Path, csv_path: Path) -> None:

@@ -227,3 +227,39 @@ def _is_child(pid: int) -> bool:
         return int(open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[1]) == os.getpid()
     except (OSError, ValueError, IndexError):
         return False
+
+
+def test_profile_corrections_follow_the_sign_in(people, tmp_path, monkeypatch):
+    """地区档案's correction form is the signed-in editor's: a viewer gets the sign-in form and the
+    history; an editor's correction is signed with their name and shown once the page rebuilt."""
+    import csv
+    import io
+
+    from tests.support.sample_db import build_sample_db
+
+    db = build_sample_db(tmp_path / "own")  # this test records a correction: a database of its own
+    params = {"place": "海盐县", "hl": "reconsideration_received"}
+    viewer = _page("profile", db, monkeypatch, signed_in="李华")
+    for k, v in params.items():
+        viewer.query_params[k] = v
+    viewer.run()
+    assert not [b for b in viewer.button if b.label == "记录更正"]
+    assert any("记录更正需要编辑权限" in w.value for w in viewer.warning)
+    assert any("这份报告的更正记录" in m.value for m in viewer.markdown)
+    editor = _page("profile", db, monkeypatch, signed_in="王敏")
+    for k, v in params.items():
+        editor.query_params[k] = v
+    editor.run()
+    assert any("更正人：王敏" in c.value for c in editor.caption)
+    tag = next(k for k in editor.session_state if k.startswith("fix_field_")).removeprefix("fix_field_")
+    editor.selectbox(key=f"fix_field_{tag}").set_value("reconsideration_received").run()
+    editor.text_input(key=f"fix_value_{tag}").input("170")
+    editor.text_input(key=f"fix_reason_{tag}").input("以司法局统计为准")
+    editor.button(key=f"fix_go_{tag}").click().run()
+    assert not editor.exception, [e.value for e in editor.exception]
+    rows = list(csv.DictReader(io.StringIO(db.corrections.read_text(encoding="utf-8"))))
+    assert [(r["report_id"], r["field"], r["new_value"], r["who"]) for r in rows] == [
+        ("haiyan_2024.txt", "reconsideration_received", "170", "王敏")
+    ]
+    assert rows[0]["id"] and not rows[0]["withdraws"]
+    assert any("行政复议收案数：170" in m.value for m in editor.markdown), "the new value at once"

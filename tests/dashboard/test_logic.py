@@ -319,8 +319,9 @@ def test_upload_is_previewed_then_built_into_the_database(tmp_path, monkeypatch)
     result = importing.parse_upload(path, timeout=60)  # in its own process
     meta, values = importing.preview_tables(result)
     assert dict(zip(meta["字段"], meta["识别结果"], strict=True))["地区名称"] == "太仓市"
-    assert values.set_index("指标代码").loc["reconsideration_received", "数值"] == "325"
-    assert importing.correction_fields(values)["year"] == "年度"
+    assert values.set_index("指标").loc["行政复议收案数", "数值"] == "325"
+    assert "指标代码" not in values.columns  # no English keys on screen
+    assert importing.correction_fields(["reconsideration_received"])["year"] == "年度"
     bad = importing.parse_upload(
         importing.stage_upload("scan.pdf", b"%PDF-1.4 nothing", tmp_path), timeout=60
     )
@@ -342,3 +343,18 @@ def test_upload_is_previewed_then_built_into_the_database(tmp_path, monkeypatch)
     changes = importing.recent_changes()
     assert sorted(changes["操作"]) == ["上传", "更正"]
     assert set(changes["操作人"]) == {"王敏"} and set(changes["报告"]) == {name}
+    ref = importing.correction_history(name)["ref"].iloc[0]
+    importing.withdraw_correction(ref, "核对后以原文为准", "李华")
+    history = importing.correction_history(name)
+    assert list(history["状态"]) == ["撤销记录", history["状态"].iloc[1]]
+    assert history["状态"].iloc[1].startswith("已撤销") and history["更正人"].iloc[0] == "李华"
+    changes = importing.recent_changes()
+    assert sorted(changes["操作"]) == ["上传", "撤销更正", "更正"]  # the withdrawal is on 总览 too
+    importing.rebuild()  # the killable build process: the withdrawn value is gone
+    with duckdb.connect(":memory:") as con:
+        con.execute(f"ATTACH '{db.db}' AS f (READ_ONLY)")
+        value = con.execute(
+            "SELECT value, origin FROM f.indicator_values WHERE report_id = ? AND key = 'reconsideration_received'",
+            [name],
+        ).fetchone()
+    assert value == (325, "extracted")

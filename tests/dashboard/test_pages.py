@@ -63,7 +63,8 @@ def test_overview_year_from_url_filters_the_matrix(app):
 def test_compare_defaults_to_county_peers_of_latest_year(app):
     at = app("compare")
     assert at.selectbox(key="year").value == 2024
-    assert at.multiselect(key="places").value == []  # none chosen: the county peer group
+    assert at.multiselect(key="places_pick").value == []  # none chosen: the county peer group
+    assert len(at.query_params["places"]) == 3, "yet the link names the group's places"
     assert at.multiselect(key="ind").value == ["reconsideration_received"]
     table = _frame(at, "依据原文")
     assert table["地区"].to_list() == ["太仓市", "海盐县", "社旗县"]  # sorted high to low
@@ -93,9 +94,25 @@ def test_compare_keeps_qualifiers_and_lists_missing_as_no_data(app):
 
 
 def test_compare_url_selects_year_and_places(app):
-    at = app("compare", {"year": "2023", "places": ["龙泉市"], "ind": "【行政诉讼】行政诉讼败诉率"})
-    assert at.multiselect(key="places").value == ["龙泉市"]
+    at = app("compare", {"year": "2023", "places": ["浙江省/丽水市/龙泉市"], "ind": "litigation_loss_rate"})
+    assert at.multiselect(key="places_pick").value == ["浙江省/丽水市/龙泉市"]
     assert _frame(at, "依据原文")["数值"].to_list()[0] == "5.41%"
+    old = app("compare", {"year": "2023", "places": ["龙泉市"], "ind": "【行政诉讼】行政诉讼败诉率"})
+    assert old.multiselect(key="places_pick").value == ["浙江省/丽水市/龙泉市"]  # an old label link
+    assert old.query_params["places"] in ("浙江省/丽水市/龙泉市", ["浙江省/丽水市/龙泉市"])
+    assert old.query_params["ind"] in ("litigation_loss_rate", ["litigation_loss_rate"])
+
+
+def test_peer_group_link_that_names_nothing_gets_a_notice_and_defaults_go_to_the_url(app):
+    at = app("compare", {"province": "不存在省", "year": "1999"})
+    notes = [w.value for w in at.warning]
+    assert any("没有找到链接中的省份“不存在省”，显示的是省份“全部”" in n for n in notes), notes
+    assert any("没有找到链接中的年度“1999”，显示的是年度“2024”" in n for n in notes), notes
+    assert at.query_params["province"] in ("全部", ["全部"]) and at.query_params["year"] in ("2024", ["2024"])
+    plain = app("rank")
+    assert not plain.warning or not any("没有找到" in w.value for w in plain.warning)
+    for key, value in {"level": "county", "province": "全部", "city": "全部", "year": "2024"}.items():
+        assert plain.query_params[key] in (value, [value]), key  # the defaults are in the link
 
 
 def test_rank_competition_ranks_direction_and_unranked(app):
@@ -109,7 +126,7 @@ def test_rank_competition_ranks_direction_and_unranked(app):
     assert not [
         df for df in tables if df["数值"].to_list() == ["12次", "12次", "9次"]
     ]  # other groups not shown
-    services = app("rank", {"group": "公共法律服务与学法"})
+    services = app("rank", {"group": "services"})
     study = [
         df for df in _frames(services, "数值") if df["数值"].to_list() == ["12次", "12次", "9次"]
     ]  # 常务会议学法
@@ -143,11 +160,10 @@ def test_profile_values_median_trend_and_highlighted_text(app):
     years = _frame(at, "2023年").set_index("指标")
     assert (years.loc["行政复议收案数", "2023年"], years.loc["行政复议收案数", "2024年"]) == ("150", "162")
     at.selectbox(key="hl").set_value("reconsideration_received").run()
-    at.button(key="open_text").click().run()
-    assert not at.exception
-    marked = [m.value for m in at.markdown if ":orange-background[" in m.value]
-    assert len(marked) == 1 and ":orange-background[【162件】]" in marked[0]  # the figure as written
-    assert any("【162件】" in t.value for t in at.text)
+    at.button(key="toggle_text").click().run()
+    assert not at.exception and at.query_params["text"] in ("1", ["1"])
+    shown = [h.proto.body for h in at.get("html") if "ev-text" in h.proto.body]
+    assert len(shown) == 1 and '<mark class="ev-figure" id="ev-fig">162件</mark>' in shown[0]
 
 
 def test_profile_single_year_says_why_there_is_no_trend(app):
@@ -167,9 +183,7 @@ def test_download_filters_and_keeps_numbers_numeric(app):
 
 
 def test_download_indicator_filter(app):
-    at = app(
-        "download", {"level": "全部", "year": "全部", "ind": "【行政诉讼】行政诉讼败诉率", "shape": "长表"}
-    )
+    at = app("download", {"level": "全部", "year": "全部", "ind": "litigation_loss_rate", "shape": "长表"})
     table = _frame(at, "指标代码")
     assert set(table["指标代码"]) == {"litigation_loss_rate"}
     assert sorted(zip(table["地区"], table["年度"], table["显示值"], strict=True)) == [

@@ -117,17 +117,28 @@ def test_an_editor_uploads_corrects_and_is_named(office, browser, artifacts):
         _sign_in(page, "王敏")
         assert page.get_by_text("已登录：王敏（编辑）").count() == 1
         _upload(page, sample_dir() / "taicang_2024.txt")
-        page.get_by_role("button", name="记录更正").wait_for(timeout=60_000)
+        page.get_by_text("更正一个数值或报告信息").wait_for(timeout=60_000)
+        settle(page)
         assert page.get_by_role("heading", name="taicang_2024.txt").count() == 1
         assert len(list(tmp.glob("fazhi_upload_*"))) == 1  # one staging folder, not one per rerun
-        box = page.get_by_test_id("stSelectbox").filter(has=page.get_by_text("字段", exact=True)).first
+        page.get_by_text("更正一个数值或报告信息").click()  # the panel opens in its expander
+        page.get_by_role("button", name="记录更正").wait_for()
+        settle(page)
+        assert page.get_by_text("更正人：王敏").count() == 1
+        box = (
+            page.get_by_test_id("stSelectbox").filter(has=page.get_by_text("要更正的字段", exact=True)).first
+        )
         box.get_by_role("combobox").click()
         box.get_by_role("combobox").fill("行政复议收案数")
         page.get_by_role("option", name="行政复议收案数", exact=True).click()
         page.get_by_label("正确的值（留空表示删除该值）").fill("330")
         page.get_by_label("更正理由（必填）").fill("核对原文")
         page.get_by_role("button", name="记录更正").click()
-        page.get_by_text("已记录").wait_for()
+        page.get_by_text("已记录更正").wait_for()
+        settle(page)
+        assert not db.corrections.exists(), "kept pending until the report is added under its name"
+        preview = page.locator('[role="gridcell"]', has_text="人工更正（王敏）：核对原文")
+        preview.first.wait_for(state="attached")  # the preview shows the corrected value at once
         page.set_viewport_size({"width": 1400, "height": 2000})
         settle(page)
         page.screenshot(path=str(artifacts / "access_editor_upload.png"), full_page=True)
@@ -289,14 +300,13 @@ def test_urls_in_report_text_are_not_links_and_nothing_leaves_the_machine(browse
         ):
             _open(page, f"http://127.0.0.1:{port}/{path}")
             if path.startswith("profile"):
-                page.get_by_role("button", name="打开报告全文并标出该数字").click()
-                page.get_by_text("原文中以橙色底标出").wait_for()
+                page.get_by_role("button", name="打开报告全文并标出依据").click()
+                page.get_by_text("橙色底为其中的数字").wait_for()
                 settle(page)
-                body = page.get_by_test_id("stMarkdownContainer").filter(
-                    has=page.locator(".stMarkdownColoredBackground")
-                )
+                body = page.locator(".ev-text")
                 assert "https://evil.example.com/a平台和www.evil.example.org" in body.inner_text()
-                body.locator(".stMarkdownColoredBackground").scroll_into_view_if_needed()
+                assert body.locator("a").count() == 0
+                page.locator("#ev-fig").scroll_into_view_if_needed()
                 page.screenshot(path=str(artifacts / "access_url_as_text.png"))
             anchors = page.eval_on_selector_all('[data-testid="stMain"] a', "els => els.map(e => e.href)")
             assert not [a for a in anchors if "evil" in a], (path, anchors)

@@ -34,7 +34,7 @@ def _save_chart(page, n: int, artifacts, name: str) -> tuple[str, bytes]:
     chart.scroll_into_view_if_needed()
     chart.hover()
     with page.expect_download() as info:
-        chart.locator('.modebar-btn[data-title="Download plot as a PNG"]').click()
+        chart.locator('.modebar-btn[data-title="下载图表为PNG格式"]').click()
     download = info.value
     target = artifacts / f"{name}.png"
     download.save_as(target)

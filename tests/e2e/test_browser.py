@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlparse
 
 import duckdb
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.support.browser import build_sample_db, free_port, sample_dir, settle, start_server, stop_server
 
@@ -34,9 +35,17 @@ def _open(page, url: str) -> None:
 def _pick(page, widget: str, label: str, option: str) -> None:
     """Choose `option` in the selectbox labelled `label` (typed, since long option lists are virtual)."""
     box = page.get_by_test_id(widget).filter(has=page.get_by_text(label, exact=True)).first
-    box.get_by_role("combobox").click()
-    box.get_by_role("combobox").fill(option)
-    page.get_by_role("option", name=option, exact=True).click()
+    for attempt in range(3):  # once more if a rerun redrew the list under the pointer
+        try:
+            settle(page)
+            box.get_by_role("combobox").click()
+            box.get_by_role("combobox").fill(option)
+            page.get_by_role("option", name=option, exact=True).click(timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            if attempt == 2:
+                raise
     page.wait_for_timeout(300)
     settle(page)
 
@@ -93,7 +102,7 @@ def test_camera_button_saves_a_named_png_at_scale_two(server, page, tmp_path):
     chart = page.get_by_test_id("stPlotlyChart").first
     chart.hover()
     with page.expect_download() as info:
-        chart.locator('.modebar-btn[data-title="Download plot as a PNG"]').click()
+        chart.locator('.modebar-btn[data-title="下载图表为PNG格式"]').click()
     download = info.value
     assert download.suggested_filename == "法治对标_行政复议收案数_全国县级地区3个_2024.png"
     target = tmp_path / "chart.png"
@@ -133,7 +142,9 @@ def test_shared_url_reopens_the_same_view(server, page, browser):
     _pick(page, "stSelectbox", "省份", "浙江省")
     _pick(page, "stSelectbox", "年度", "2023")
     shared = page.url
-    assert parse_qs(urlparse(shared).query) == {"province": ["浙江省"], "year": ["2023"]}
+    query = parse_qs(urlparse(shared).query)
+    assert (query["level"], query["province"], query["year"]) == (["county"], ["浙江省"], ["2023"])
+    assert {"city", "group", "cind", "rchart", "yoy"} <= set(query), "defaults are in the link too"
     table = page.get_by_test_id("stTable").last.inner_text()
     other = browser.new_page()
     try:
@@ -162,12 +173,10 @@ def test_report_text_with_markup_is_shown_as_text(browser, tmp_path, artifacts):
     try:
         _open(page, f"http://127.0.0.1:{port}/profile?place=龙泉市&hl=litigation_loss_rate")
         _assert_app_navigation(page)  # a fresh server whose first request is a deep link
-        page.get_by_role("button", name="打开报告全文并标出该数字").click()
-        page.get_by_text("原文中以橙色底标出").wait_for()
+        page.get_by_role("button", name="打开报告全文并标出依据").click()
+        page.get_by_text("橙色底为其中的数字").wait_for()
         settle(page)
-        body = page.get_by_test_id("stMarkdownContainer").filter(
-            has=page.locator(".stMarkdownColoredBackground")
-        )
+        body = page.locator(".ev-text")
         assert body.count() == 1
         shown = body.inner_text()
         assert '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">' in shown
@@ -176,8 +185,9 @@ def test_report_text_with_markup_is_shown_as_text(browser, tmp_path, artifacts):
         assert (
             page.locator('img[src="x"]').count() == 0 and page.locator('a[href^="javascript"]').count() == 0
         )
-        marks = body.locator(".stMarkdownColoredBackground")
-        assert marks.count() == 1 and marks.inner_text() == "【5.41%】"  # only the figure is highlighted
+        marks = body.locator("mark.ev-figure")
+        assert marks.count() == 1 and marks.inner_text() == "5.41%"
+        assert "5.41%" in body.locator("mark.ev-sentence").inner_text()
         marks.scroll_into_view_if_needed()
         page.screenshot(path=str(artifacts / "profile_report_text.png"), full_page=False)
     finally:

@@ -1,0 +1,74 @@
+"""Where a figure comes from, for 地区档案's 数字溯源: the sentence (or, for a derived value, the two
+sentences and the arithmetic), the file, and the signal each metadata field was read from."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from dashboard.fmt import format_value
+
+# A derived key → (numerator key, denominator key, factor): value = numerator ÷ denominator × factor.
+DERIVED = {"reconsideration_correction_rate": ("reconsideration_corrected", "reconsideration_closed", 100)}
+META_NAMES = {
+    "jurisdiction": "地区",
+    "province": "省份",
+    "city": "城市",
+    "county": "所属县级",
+    "level": "层级",
+    "year": "年度",
+    "department": "部门",
+    "title": "标题",
+}
+
+
+def inputs_of(key: str, values: pd.DataFrame) -> list[pd.Series]:
+    """The rows a derived value was computed from (in this report's values), empty when not derived
+    or when one of them is no longer there."""
+    if key not in DERIVED:
+        return []
+    rows = values.drop_duplicates("key").set_index("key")
+    needed = DERIVED[key][:2]
+    return [rows.loc[k] for k in needed] if all(k in rows.index for k in needed) else []
+
+
+def arithmetic(key: str, value: pd.Series, inputs: list[pd.Series]) -> str:
+    """The computation in words and numbers: 行政复议纠错数 3件 ÷ 行政复议办结数 20件 × 100 = 15%."""
+    top, bottom = inputs
+    factor = DERIVED[key][2]
+    times = f" × {factor}" if factor != 1 else ""
+    shown = format_value(value["value"], value["qualifier"], value["kind"])
+    return (
+        f"{top['name']} {format_value(top['value'], top['qualifier'], top['kind'])}{top['unit']} ÷ "
+        f"{bottom['name']} {format_value(bottom['value'], bottom['qualifier'], bottom['kind'])}"
+        f"{bottom['unit']}{times} = {shown}"
+    )
+
+
+def signals(meta: dict) -> dict[str, str]:
+    """Field → the signal it was read from (据标题, 据落款, 据索引号 …), from whatever the build
+    stored: a `sources`/`meta_sources` mapping (or its JSON), or `<field>_source` columns. Empty
+    when the build keeps none."""
+    found: dict[str, str] = {}
+    for col in ("sources", "meta_sources", "signals"):
+        raw = meta.get(col)
+        if isinstance(raw, str):
+            try:
+                raw = json.loads(raw)
+            except ValueError:
+                raw = None
+        if isinstance(raw, dict):
+            found.update({str(k): str(v) for k, v in raw.items() if v})
+        elif isinstance(raw, list | tuple):  # a DuckDB MAP comes back as key/value lists
+            found.update({str(k): str(v) for k, v in raw if v})
+    for col, v in meta.items():
+        for suffix in ("_source", "_signal"):
+            if col.endswith(suffix) and col != "source" and isinstance(v, str) and v:
+                found[col.removesuffix(suffix)] = v
+    return {k: (v if v.startswith("据") else f"据{v}") for k, v in found.items() if k in META_NAMES}
+
+
+def signal_line(meta: dict) -> str:
+    """One line naming each metadata field's signal, e.g. 地区据标题；年度据落款 ('' when none)."""
+    return "；".join(f"{META_NAMES[k]}{v}" for k, v in signals(meta).items())
