@@ -11,6 +11,17 @@ TOO_FEW = "未排名（数据不足）"
 GROUP_TOO_SMALL = "对比组过小"
 MIN_SHARE_TEXT = "80%"  # ranking.MIN_SHARE as written in a chart note
 
+# Each metadata field's Chinese name: one table for the previews, corrections, trace and briefing.
+META_NAMES = {
+    "jurisdiction": "地区名称",
+    "province": "省份",
+    "city": "城市",
+    "county": "所属县级",
+    "level": "层级",
+    "year": "年度",
+    "department": "部门",
+    "title": "标题",
+}
 QUALIFIER_NAMES = {"exact": "确数", "over": "以上（余/多）", "approx": "约数", "under": "不足（近）"}
 LEVEL_NAMES = {
     "national": "全国",

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.fmt import LEVEL_NAMES, QUALIFIER_NAMES, format_value
+from dashboard.fmt import LEVEL_NAMES, META_NAMES, QUALIFIER_NAMES, format_value
 from pipeline import config
 from pipeline.build.database import BuildError
 from pipeline.build.health import HEADER as DB_HEADER_BYTES  # noqa: F401  (dashboard.data's size check)
@@ -61,15 +61,9 @@ def upload_limit(server_mb: float | None = None) -> int:
 
 FORMATS = ("txt", "html", "htm", "docx", "pdf")
 OLD_FORMATS = {"doc": "Word 文件", "wps": "WPS 文件", "rtf": "RTF 文件"}  # save as .docx or PDF first
-META_FIELDS = {
-    "jurisdiction": "地区名称",
-    "province": "省份",
-    "city": "城市",
-    "county": "所属县级",
-    "level": "层级",
-    "year": "年度",
-}
-CORRECTABLE_META = {**META_FIELDS, "department": "部门", "title": "标题"}
+# the fields an upload must have (or be marked 暂不归类), and every field a correction may set
+META_FIELDS = {k: META_NAMES[k] for k in ("jurisdiction", "province", "city", "county", "level", "year")}
+CORRECTABLE_META = dict(META_NAMES)
 UNPLACED = "暂不归类"
 NEEDED = ("jurisdiction", "level", "year")  # an upload without one of these must be placed first
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')

@@ -7,20 +7,10 @@ import json
 
 import pandas as pd
 
-from dashboard.fmt import format_value
+from dashboard.fmt import META_NAMES, format_value
 
 # A derived key → (numerator key, denominator key, factor): value = numerator ÷ denominator × factor.
 DERIVED = {"reconsideration_correction_rate": ("reconsideration_corrected", "reconsideration_closed", 100)}
-META_NAMES = {
-    "jurisdiction": "地区",
-    "province": "省份",
-    "city": "城市",
-    "county": "所属县级",
-    "level": "层级",
-    "year": "年度",
-    "department": "部门",
-    "title": "标题",
-}
 
 
 def inputs_of(key: str, values: pd.DataFrame) -> list[pd.Series]:

@@ -14,6 +14,7 @@ import duckdb
 import pandas as pd
 
 from dashboard.briefing.group import BriefingError, GroupSpec
+from dashboard.fmt import META_NAMES
 
 Query = Callable[[str, tuple], pd.DataFrame]
 
@@ -24,15 +25,6 @@ VALUE_COLUMNS = (
     "v.report_id, v.year, v.key, v.value, v.unit_as_written, v.qualifier, v.derived, v.origin, p.place"
 )
 DEF_COLUMNS = "key, name, group_key, group_name, kind, unit, direction, definition, sort_order"
-META_LABELS = {
-    "jurisdiction": "地区名称",
-    "province": "省份",
-    "city": "城市",
-    "county": "所属县级",
-    "level": "层级",
-    "year": "年度",
-    "title": "标题",
-}
 
 
 @dataclass(frozen=True)
@@ -170,7 +162,7 @@ def load_corrections(q: Query, report_ids: list[str], defs: pd.DataFrame) -> pd.
         ' WHERE c.applied AND c.report_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY c.report_id, c."at"',
         (list(report_ids),),
     )
-    names = {**META_LABELS, **dict(zip(defs["key"], defs["name"], strict=True))}
+    names = {**META_NAMES, **dict(zip(defs["key"], defs["name"], strict=True))}
     return rows.assign(field_name=[names.get(f, f) for f in rows["field"]])
 
 
