@@ -5,12 +5,12 @@ new reports arrive; a parameter that names nothing gets a Chinese notice saying 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, export
+from dashboard import charts, data
 from dashboard.fmt import LEVEL_NAMES, format_value
 
 ALL = "全部"
@@ -316,31 +316,6 @@ def value_grid(frame: pd.DataFrame) -> None:
 def show_chart(fig, filename: str) -> None:
     """A Plotly chart whose camera button saves a 2× PNG named after what it shows."""
     st.plotly_chart(fig, config=charts.chart_config(filename), width="stretch")
-
-
-def download_buttons(pieces: Callable[[], Iterable[pd.DataFrame]], parts: list[object], key: str) -> None:
-    """CSV (UTF-8 BOM) and XLSX buttons side by side, file names from `parts`; `pieces()` gives the
-    table (in one or more pieces) and the file is made only when a button is clicked (an XLSX of
-    100,000 rows takes seconds; a CSV is written a piece at a time)."""
-    left, right = st.columns(2)
-    left.download_button(
-        "下载 CSV",
-        lambda: export.pieces_to_csv_bytes(pieces()),
-        file_name=export.export_filename(parts, "csv"),
-        mime="text/csv",
-        key=f"{key}_csv",
-        icon=":material/download:",
-        on_click="ignore",
-    )
-    right.download_button(
-        "下载 Excel（XLSX）",
-        lambda: export.to_xlsx_bytes(pd.concat(list(pieces()), ignore_index=True)),
-        file_name=export.export_filename(parts, "xlsx"),
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"{key}_xlsx",
-        icon=":material/download:",
-        on_click="ignore",
-    )
 
 
 def _flash(text: str | None = None) -> None:

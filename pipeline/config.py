@@ -28,31 +28,24 @@ def max_file_bytes() -> int:
     """Files larger than this are refused before they are read (default 50 MB; FAZHI_MAX_FILE_MB may
     be fractional). A bad value stops with its name: read as 0 it would fail every file, and a build
     would then swap in a database without any report."""
-    raw = os.environ.get("FAZHI_MAX_FILE_MB", "50")
-    try:
-        mb = float(raw)
-    except ValueError:
-        mb = float("nan")
-    if not 0 < mb < float("inf"):
-        raise ConfigError(f"环境变量 FAZHI_MAX_FILE_MB 须为大于 0 的数字（单位 MB），而不是 {raw!r}")
-    return max(1, int(mb * 1024 * 1024))
+    return max(1, int(_positive_number("FAZHI_MAX_FILE_MB", "50", "MB") * 1024 * 1024))
 
 
 def parse_budget(size_bytes: int) -> float:
     """Seconds one file may take to parse before it is stopped with 解析超时: FAZHI_PARSE_SECONDS_PER_MB
     (default 2) per MB of file, at least FAZHI_PARSE_MIN_SECONDS (default 5). Linear extraction takes
     well under 1 s per MB; the margin is for a busy machine."""
-    per_mb = _positive_number("FAZHI_PARSE_SECONDS_PER_MB", "2")
-    least = _positive_number("FAZHI_PARSE_MIN_SECONDS", "5")
+    per_mb = _positive_number("FAZHI_PARSE_SECONDS_PER_MB", "2", "秒")
+    least = _positive_number("FAZHI_PARSE_MIN_SECONDS", "5", "秒")
     return round(max(least, per_mb * size_bytes / (1024 * 1024)), 1)
 
 
-def _positive_number(name: str, default: str) -> float:
+def _positive_number(name: str, default: str, unit: str) -> float:
     raw = os.environ.get(name, default)
     try:
         x = float(raw)
     except ValueError:
         x = float("nan")
     if not 0 < x < float("inf"):
-        raise ConfigError(f"环境变量 {name} 须为大于 0 的数字（单位 秒），而不是 {raw!r}")
+        raise ConfigError(f"环境变量 {name} 须为大于 0 的数字（单位 {unit}），而不是 {raw!r}")
     return x

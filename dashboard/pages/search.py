@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import data, export, ui
+from dashboard import data, downloads, export, ui
 from dashboard.textview import escape_markdown as esc
 
 st.title("检索")
@@ -19,4 +19,4 @@ if table.empty:
     st.stop()
 st.write(f"找到 {len(table):,} 个数字，来自 {table['报告'].nunique()} 份报告。")
 ui.value_grid(table)
-ui.download_buttons(lambda: [table], ["检索", phrase], key="dl")
+downloads.table_buttons(lambda: [table], ["检索", phrase], key="dl")
