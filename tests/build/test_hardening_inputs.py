@@ -41,6 +41,9 @@ from pipeline.parse.process import process_file
 from pipeline.parse.records import ReportResult
 from tests.support.figures import is_figure_at
 
+# Adversarial inputs and recovery: run by `make test`, left out of the `make test-fast` inner loop.
+pytestmark = pytest.mark.slow
+
 SAMPLES = ROOT.parent / "shared" / "reports"
 MB = 1024 * 1024
 BIG_MB = 200

@@ -21,6 +21,9 @@ from pipeline.parse.process import process_file
 from tests.support.hostile import pdf_pages
 from tests.support.paths import REPORTS, ROOT
 
+# Adversarial inputs and recovery: run by `make test`, left out of the `make test-fast` inner loop.
+pytestmark = pytest.mark.slow
+
 BINARY = "文件不是可识别的文本（可能是二进制文件）"
 
 

@@ -17,6 +17,9 @@ from pipeline.build.database import build_database
 from pipeline.build.health import damage, quick_damage
 from tests.support.paths import REPORTS, ROOT
 
+# Adversarial inputs and recovery: run by `make test`, left out of the `make test-fast` inner loop.
+pytestmark = pytest.mark.slow
+
 
 def truncate(db: Path) -> None:
     os.truncate(db, db.stat().st_size // 2)

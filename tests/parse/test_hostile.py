@@ -19,6 +19,9 @@ from pipeline.parse.process import process_file
 from tests.support.hostile import FAMILIES, KB, MB, clauses_after_year, listed_over, timed_process
 from tests.support.paths import REPORTS, ROOT
 
+# Adversarial inputs and recovery: run by `make test`, left out of the `make test-fast` inner loop.
+pytestmark = pytest.mark.slow
+
 HAIYAN = REPORTS / "haiyan_2024.txt"
 TIMEOUT = "解析超时"
 UNCLEAN = ("解析程序出错", "意外退出", "Traceback")
