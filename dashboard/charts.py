@@ -15,7 +15,6 @@ from dashboard.fmt import MISSING, format_value
 SOURCE = "数据来源：各地法治政府建设年度报告，法治对标整理"
 FONT = '"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "SimHei", sans-serif'
 BAR = "#1f4e79"  # dark blue: readable in greyscale print
-BAR_LIGHT = "#8fb3d9"
 LINE_GREY = "#7f7f7f"
 
 

@@ -88,7 +88,7 @@ def db_status() -> tuple[str, str]:
     try:
         n = int(query("SELECT count(*) AS n FROM current_reports")["n"].iloc[0])
         size = query("PRAGMA database_size").iloc[0]
-        if key[3] < importing.DB_HEADER_BYTES + int(size["block_size"]) * int(size["total_blocks"]):
+        if importing.db_truncated(key[3], int(size["block_size"]), int(size["total_blocks"])):
             return "broken", importing.damaged_db_advice(Path(key[0]))
     except (duckdb.Error, OSError):
         return "broken", importing.damaged_db_advice(Path(key[0]))

@@ -28,8 +28,8 @@ import pandas as pd
 from dashboard.fmt import LEVEL_NAMES, META_NAMES, QUALIFIER_NAMES, format_value
 from pipeline import config
 from pipeline.build.database import BuildError
-from pipeline.build.health import HEADER as DB_HEADER_BYTES  # noqa: F401  (dashboard.data's size check)
 from pipeline.build.health import advice as damaged_db_advice  # noqa: F401  (what to do, in Chinese)
+from pipeline.build.health import truncated as db_truncated  # noqa: F401  (dashboard.data's check)
 from pipeline.parse.records import Metadata, ReportResult, Value
 
 __all__ = ["BuildError"]  # the pages catch it through this module
@@ -172,10 +172,8 @@ def missing_placement(result: ReportResult) -> list[str]:
 
 
 def level_choices() -> dict[str, str]:
-    """Level key → Chinese name, for pickers (the names are what people see and type)."""
-    from pipeline.build.corrections import LEVEL_LABELS
-
-    return dict(LEVEL_LABELS)
+    """Level key → its Chinese name, for the correction form (the names the corrections file accepts)."""
+    return dict(LEVEL_NAMES)
 
 
 def correction_fields(keys: list[str] | None = None) -> dict[str, str]:
@@ -482,7 +480,7 @@ def withdraw_correction(ref: str, reason: str, who: str) -> None:
 def correction_history(report_id: str) -> pd.DataFrame:
     """Every correction of one report, newest first, read from the corrections file itself (so a
     withdrawal shows at once): 时间, 字段, 新值, 理由, 更正人, 状态, and `ref` for withdrawing."""
-    from pipeline.build.corrections import LEVEL_LABELS, read_corrections
+    from pipeline.build.corrections import read_corrections
 
     rows = read_corrections(config.corrections_csv())
     gone = {c.withdraws: c for c in rows if c.withdraws}
@@ -493,7 +491,7 @@ def correction_history(report_id: str) -> pd.DataFrame:
             continue
         value = c.new_value or "（删除该值）"
         if c.field == "level" and c.new_value:
-            value = LEVEL_LABELS.get(c.new_value, c.new_value)
+            value = LEVEL_NAMES.get(c.new_value, c.new_value)
         if c.withdraws:
             state, value = "撤销记录", "—"
         elif c.ref in gone:

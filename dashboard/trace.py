@@ -3,11 +3,9 @@ sentences and the arithmetic), the file, and the signal each metadata field was 
 
 from __future__ import annotations
 
-import json
-
 import pandas as pd
 
-from dashboard.fmt import META_NAMES, format_value
+from dashboard.fmt import format_value
 
 # A derived key → (numerator key, denominator key, factor): value = numerator ÷ denominator × factor.
 DERIVED = {"reconsideration_correction_rate": ("reconsideration_corrected", "reconsideration_closed", 100)}
@@ -34,31 +32,3 @@ def arithmetic(key: str, value: pd.Series, inputs: list[pd.Series]) -> str:
         f"{bottom['name']} {format_value(bottom['value'], bottom['qualifier'], bottom['kind'])}"
         f"{bottom['unit']}{times} = {shown}"
     )
-
-
-def signals(meta: dict) -> dict[str, str]:
-    """Field → the signal it was read from (据标题, 据落款, 据索引号 …), from whatever the build
-    stored: a `sources`/`meta_sources` mapping (or its JSON), or `<field>_source` columns. Empty
-    when the build keeps none."""
-    found: dict[str, str] = {}
-    for col in ("sources", "meta_sources", "signals"):
-        raw = meta.get(col)
-        if isinstance(raw, str):
-            try:
-                raw = json.loads(raw)
-            except ValueError:
-                raw = None
-        if isinstance(raw, dict):
-            found.update({str(k): str(v) for k, v in raw.items() if v})
-        elif isinstance(raw, list | tuple):  # a DuckDB MAP comes back as key/value lists
-            found.update({str(k): str(v) for k, v in raw if v})
-    for col, v in meta.items():
-        for suffix in ("_source", "_signal"):
-            if col.endswith(suffix) and col != "source" and isinstance(v, str) and v:
-                found[col.removesuffix(suffix)] = v
-    return {k: (v if v.startswith("据") else f"据{v}") for k, v in found.items() if k in META_NAMES}
-
-
-def signal_line(meta: dict) -> str:
-    """One line naming each metadata field's signal, e.g. 地区据标题；年度据落款 ('' when none)."""
-    return "；".join(f"{META_NAMES[k]}{v}" for k, v in signals(meta).items())

@@ -52,14 +52,6 @@ def default_places(in_year: pd.DataFrame, level: str, year: int, cap: int = 40) 
     return list(dict.fromkeys(group["place"])), name
 
 
-def default_composite_keys(reports: pd.DataFrame, directional: list[str]) -> list[str]:
-    """排名's default composite indicators: those at least two places of the default peer group give.
-    Fixed for a database (not for the group on screen), so a link without `cind` always means the same."""
-    level, year = default_peer(reports)
-    counts = data.places_per_key(year, level=level)
-    return [k for k in directional if counts.get(k, 0) >= 2]
-
-
 def default_indicator(reports: pd.DataFrame, defs: pd.DataFrame) -> list[str]:
     """对比's default indicator: the one most places of the default group give, in the latest year
     (fixed for a database, so a link without `ind` always means the same)."""
@@ -269,11 +261,6 @@ def filter_reports(
         if want not in (None, ALL, ""):
             keep &= reports[col] == want
     return reports[keep]
-
-
-def open_if_all(choice):
-    """None (no filter) for the 全部 option, the choice itself otherwise."""
-    return None if choice == ALL else choice
 
 
 def indicator_picker(

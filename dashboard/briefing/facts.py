@@ -5,12 +5,12 @@ Sentences state only what the figures say (no 较好 / 突出 / 滞后): a reade
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
-from dashboard.fmt import MISSING, format_number, format_value
-from dashboard.ranking import competition_rank
+from dashboard.fmt import MISSING, OTHER_UNIT, format_number, format_value
+from dashboard.ranking import compare_indicator
 
 MAX_NAMES = 12  # a sentence names at most this many places, then says 等N个
 
@@ -29,6 +29,9 @@ class IndicatorFacts:
     missing: list[str]
     median: float | None
     total: int  # places in the group
+    other_unit: dict[str, str] = field(
+        default_factory=dict
+    )  # place → its figure in a unit that does not compare
 
     @property
     def ranked(self) -> bool:
@@ -38,23 +41,24 @@ class IndicatorFacts:
         """`2/7` for a directional indicator, `—` for a neutral one (sorted, not ranked), 无数据."""
         row = self.have[self.have["place"] == place]
         if row.empty:
-            return MISSING
-        return f"{int(row['rank'].iloc[0])}/{len(self.have)}" if self.ranked else "—"
+            return OTHER_UNIT if place in self.other_unit else MISSING
+        return str(row["rank_text"].iloc[0]) if self.ranked else "—"
 
     def label(self, place: str) -> str:
         row = self.have[self.have["place"] == place]
         if row.empty:
-            return MISSING
+            return self.other_unit.get(place, MISSING)
         return format_value(row["value"].iloc[0], row["qualifier"].iloc[0], self.kind)
 
 
 def indicator_facts(values: pd.DataFrame, d: pd.Series, peers: list[str]) -> IndicatorFacts:
-    """The facts of indicator `d` (a row of the definitions) over `peers` from the group's `values`."""
-    one = values[(values["key"] == d["key"]) & values["place"].isin(peers)].drop_duplicates("place")
-    ascending = d["direction"] == "lower"
-    have = one.assign(rank=competition_rank(one["value"], d["direction"]))
-    have = have.sort_values(["value", "place"], ascending=[ascending, True], kind="stable")
-    given = set(have["place"])
+    """The facts of indicator `d` (a row of the definitions) over `peers` from the group's `values`:
+    the pages' own comparison (ranking.compare_indicator: ranks, order, units that do not compare),
+    so a briefing never states what 对比/排名 would not."""
+    one = values[values["key"] == d["key"]].assign(kind=d["kind"])
+    cmp = compare_indicator(one, peers, d)
+    origin = one.drop_duplicates("place").set_index("place")["origin"]
+    have = cmp.table[cmp.table["status"] == "ok"].assign(origin=lambda t: t["place"].map(origin))
     return IndicatorFacts(
         key=d["key"],
         name=d["name"],
@@ -62,9 +66,13 @@ def indicator_facts(values: pd.DataFrame, d: pd.Series, peers: list[str]) -> Ind
         unit=d["unit"],
         direction=d["direction"],
         have=have.reset_index(drop=True),
-        missing=[p for p in peers if p not in given],
-        median=float(have["value"].median()) if len(have) else None,
+        missing=cmp.table.loc[cmp.table["status"] == "missing", "place"].to_list(),
+        median=cmp.median,
         total=len(peers),
+        other_unit={
+            r.place: f"{r.label}{r.unit_as_written}"
+            for r in cmp.table[cmp.table["status"] == "other_unit"].itertuples()
+        },
     )
 
 
@@ -116,6 +124,8 @@ def sentence(f: IndicatorFacts, references: pd.DataFrame | None = None) -> str:
             f"{f.name}：对比组{total}个地区中{n}个报告了该项数字，{_extreme(f, '最高')}，"
             f"{_extreme(f, '最低')}，中位数为{median}"
         )
+    if f.other_unit:
+        text += f"；{names(list(f.other_unit))}所报单位不同，未比较"
     if f.missing:
         text += f"；{names(f.missing)}无数据" if n < total else ""
     refs = [] if references is None else references[references["key"] == f.key]

@@ -22,9 +22,10 @@ REPORT_COLUMNS = (
     "r.report_id, r.source, r.title, r.jurisdiction, r.province, r.city, r.county, r.level, r.year, p.place"
 )
 VALUE_COLUMNS = (
-    "v.report_id, v.year, v.key, v.value, v.unit_as_written, v.qualifier, v.derived, v.origin, p.place"
+    "v.report_id, v.year, v.key, v.value, v.unit_as_written, v.qualifier, v.derived, v.origin, v.evidence,"
+    " p.place"
 )
-DEF_COLUMNS = "key, name, group_key, group_name, kind, unit, direction, definition, sort_order"
+DEF_COLUMNS = "key, name, group_key, group_name, kind, unit, unit_groups, direction, definition, sort_order"
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ REQUIRED_COLUMNS = ("report_id", "field", "new_value", "reason", "at")
 METADATA_FIELDS = ("jurisdiction", "province", "city", "county", "level", "year", "title", "department")
 # Levels as stored, with the Chinese name people type or pick (either is accepted in a correction).
 LEVEL_LABELS = {
-    "national": "国家级",
+    "national": "全国",
     "province": "省级",
     "prefecture": "地市级",
     "county": "县级",

@@ -33,6 +33,11 @@ def advice(path: Path) -> str:
     )
 
 
+def truncated(file_size: int, block_size: int, total_blocks: int) -> bool:
+    """The file is shorter than the blocks its header counts (DuckDB opens it and fails only later)."""
+    return file_size < HEADER + block_size * total_blocks
+
+
 def quick_damage(path: Path) -> str | None:
     """Why the file cannot be used, from opening it and comparing its length with the blocks its
     header counts (a truncated file opens fine and fails only when a missing block is read)."""
@@ -46,7 +51,7 @@ def quick_damage(path: Path) -> str | None:
         row = con.execute("PRAGMA database_size").fetchone()
         block_size, total_blocks = int(row[2]), int(row[3])
         size = os.stat(path).st_size
-        if size < HEADER + block_size * total_blocks:
+        if truncated(size, block_size, total_blocks):
             return f"文件被截断（{size} 字节，应至少 {HEADER + block_size * total_blocks} 字节）"
     except (duckdb.Error, OSError, TypeError, ValueError) as e:
         return _first_line(e)

@@ -13,10 +13,10 @@ import pytest
 
 from pipeline.build.checks import run_checks
 from pipeline.build.database import BuildError, add_build_arguments, build_command, build_database
-from pipeline.config import ROOT
 from pipeline.parse.indicators import load_indicators
+from tests.support.paths import REPORTS
 
-SAMPLES = ROOT.parent / "shared" / "reports"
+SAMPLES = REPORTS  # the repo's copies of ../shared/reports
 SAMPLE_IDS = sorted(p.name for p in SAMPLES.glob("*.txt"))
 CONTENT_TABLES = (
     "reports",
@@ -27,16 +27,6 @@ CONTENT_TABLES = (
     "indicator_defs",
     "corrections",
 )
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    """A reports folder holding writable copies of the five samples."""
-    d = tmp_path / "reports"
-    d.mkdir()
-    for p in SAMPLES.glob("*.txt"):
-        shutil.copyfile(p, d / p.name)
-    return d
 
 
 @pytest.fixture

@@ -18,8 +18,9 @@ import pytest
 from pipeline.build.database import BuildError, build_database
 from pipeline.config import ROOT
 from tests.support.build import build_cmd, file_sha
+from tests.support.paths import REPORTS
 
-SAMPLES = ROOT.parent / "shared" / "reports"
+SAMPLES = REPORTS  # the repo's copies of ../shared/reports
 pytestmark = pytest.mark.slow
 
 READER = r"""

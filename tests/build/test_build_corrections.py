@@ -17,18 +17,9 @@ from pipeline.build.corrections import (
     withdraw_correction,
 )
 from pipeline.build.database import BuildError, build_database
-from pipeline.config import ROOT
+from tests.support.paths import REPORTS
 
-SAMPLES = ROOT.parent / "shared" / "reports"
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    d = tmp_path / "reports"
-    d.mkdir()
-    for p in SAMPLES.glob("*.txt"):
-        shutil.copyfile(p, d / p.name)
-    return d
+SAMPLES = REPORTS  # the repo's copies of ../shared/reports
 
 
 @pytest.fixture

@@ -40,11 +40,12 @@ from pipeline.parse.normalise import normalise_text
 from pipeline.parse.process import process_file
 from pipeline.parse.records import ReportResult
 from tests.support.figures import is_figure_at
+from tests.support.paths import REPORTS
 
 # Adversarial inputs and recovery: run by `make test`, left out of the `make test-fast` inner loop.
 pytestmark = pytest.mark.slow
 
-SAMPLES = ROOT.parent / "shared" / "reports"
+SAMPLES = REPORTS  # the repo's copies of ../shared/reports
 MB = 1024 * 1024
 BIG_MB = 200
 BOMB_MB = 300

@@ -358,3 +358,11 @@ def test_upload_is_previewed_then_built_into_the_database(tmp_path, monkeypatch)
             [name],
         ).fetchone()
     assert value == (325, "extracted")
+
+
+def test_level_names_shown_are_the_ones_corrections_accept():
+    """One set of Chinese level names: what the dashboard shows is what a correction may say."""
+    from dashboard.fmt import LEVEL_NAMES
+    from pipeline.build.corrections import LEVEL_LABELS
+
+    assert LEVEL_NAMES == LEVEL_LABELS

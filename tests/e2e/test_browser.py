@@ -10,9 +10,16 @@ from urllib.parse import parse_qs, urlparse
 
 import duckdb
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.support.browser import build_sample_db, free_port, sample_dir, settle, start_server, stop_server
+from tests.support.browser import (
+    build_sample_db,
+    free_port,
+    pick,
+    sample_dir,
+    settle,
+    start_server,
+    stop_server,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -29,24 +36,6 @@ PAGES = [
 
 def _open(page, url: str) -> None:
     page.goto(url)
-    settle(page)
-
-
-def _pick(page, widget: str, label: str, option: str) -> None:
-    """Choose `option` in the selectbox labelled `label` (typed, since long option lists are virtual)."""
-    box = page.get_by_test_id(widget).filter(has=page.get_by_text(label, exact=True)).first
-    for attempt in range(3):  # once more if a rerun redrew the list under the pointer
-        try:
-            settle(page)
-            box.get_by_role("combobox").click()
-            box.get_by_role("combobox").fill(option)
-            page.get_by_role("option", name=option, exact=True).click(timeout=5_000)
-            break
-        except PlaywrightTimeout:
-            page.keyboard.press("Escape")
-            if attempt == 2:
-                raise
-    page.wait_for_timeout(300)
     settle(page)
 
 
@@ -88,7 +77,7 @@ def test_changing_the_year_redraws_the_chart(server, page):
     _open(page, f"{server}/compare")
     assert _chart_titles(page) == ["行政复议收案数（2024年）"]
     assert _bar_labels(page) == {"太仓市", "海盐县", "社旗县"}
-    _pick(page, "stSelectbox", "年度", "2023")
+    pick(page, "年度", "2023")
     assert _selected(page, "年度") == "2023"
     assert _chart_titles(page)[0].endswith("（2023年）")
     assert _bar_labels(page) == {"海盐县"}  # the new year's county peers: 龙泉市 has no such figure,
@@ -139,8 +128,8 @@ def test_csv_downloads_through_the_page(server, page, e2e_db, tmp_path):
 
 def test_shared_url_reopens_the_same_view(server, page, browser):
     _open(page, f"{server}/rank")
-    _pick(page, "stSelectbox", "省份", "浙江省")
-    _pick(page, "stSelectbox", "年度", "2023")
+    pick(page, "省份", "浙江省")
+    pick(page, "年度", "2023")
     shared = page.url
     query = parse_qs(urlparse(shared).query)
     assert (query["level"], query["province"], query["year"]) == (["county"], ["浙江省"], ["2023"])

@@ -9,11 +9,18 @@ import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from dashboard import users
 from pipeline.build.database import build_database
-from tests.support.browser import build_sample_db, free_port, sample_dir, settle, start_server, stop_server
+from tests.support.browser import (
+    build_sample_db,
+    free_port,
+    pick,
+    sample_dir,
+    settle,
+    start_server,
+    stop_server,
+)
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "office pass 2025"
@@ -21,24 +28,6 @@ PASSWORD = "office pass 2025"
 
 def _open(page, url: str) -> None:
     page.goto(url)
-    settle(page)
-
-
-def _pick(page, label: str, option: str) -> None:
-    """Choose `option` in a selectbox; once more if a rerun redrew the list under the pointer."""
-    box = page.get_by_test_id("stSelectbox").filter(has=page.get_by_text(label, exact=True)).first
-    for attempt in range(3):
-        try:
-            settle(page)
-            box.get_by_role("combobox").click()
-            box.get_by_role("combobox").fill(option)
-            page.get_by_role("option", name=option, exact=True).click(timeout=5_000)
-            break
-        except PlaywrightTimeout:
-            page.keyboard.press("Escape")
-            if attempt == 2:
-                raise
-    page.wait_for_timeout(300)
     settle(page)
 
 
@@ -172,7 +161,7 @@ def test_a_correction_from_the_profile_shows_at_once_survives_a_rebuild_and_is_w
     assert page.get_by_text("记录更正需要编辑人员登录").count() == 1
     _sign_in(page)
     assert page.get_by_text("更正人：张三").count() == 1
-    _pick(page, "要更正的字段", "行政复议收案数")
+    pick(page, "要更正的字段", "行政复议收案数")
     page.get_by_label("正确的值（留空表示删除该值）").fill("170")
     page.get_by_label("更正理由（必填）").fill("以司法局统计为准")
     page.get_by_role("button", name="记录更正").click()
@@ -191,7 +180,7 @@ def test_a_correction_from_the_profile_shows_at_once_survives_a_rebuild_and_is_w
     assert page.get_by_role("button", name="撤销这条更正").count() == 0, "withdrawing needs an editor"
     _sign_in(page)
     # Level choices are Chinese.
-    _pick(page, "要更正的字段", "层级")
+    pick(page, "要更正的字段", "层级")
     box = page.get_by_test_id("stSelectbox").filter(has=page.get_by_text("正确的层级", exact=True))
     box.get_by_role("combobox").click()
     options = page.get_by_role("option").all_inner_texts()

@@ -101,3 +101,24 @@ def settle(page, timeout: float = 30_000) -> None:
               && !document.querySelector('[data-testid="stSkeleton"]')""",
         timeout=timeout,
     )
+
+
+def pick(page, label: str, option: str, widget: str = "stSelectbox") -> None:
+    """Choose `option` in the selectbox labelled `label`, typed (long option lists are virtual); once
+    more if a rerun redrew the list under the pointer."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    box = page.get_by_test_id(widget).filter(has=page.get_by_text(label, exact=True)).first
+    for attempt in range(3):
+        try:
+            settle(page)
+            box.get_by_role("combobox").click()
+            box.get_by_role("combobox").fill(option)
+            page.get_by_role("option", name=option, exact=True).click(timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            if attempt == 2:
+                raise
+    page.wait_for_timeout(300)
+    settle(page)
